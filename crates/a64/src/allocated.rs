@@ -1,0 +1,120 @@
+//! Constraints on encodings that a bit pattern in `isa/a64.isa` cannot express. Each rule cites
+//! the encoding's "unallocated" or "reserved" condition in the ARM ARM (DDI 0487, C4.1 and the
+//! instruction pages of C6).
+
+use crate::Insn;
+
+/// C6.2 `DecodeBitMasks`: the element size and rotation of a logical immediate, or `None` for
+/// a reserved value.
+pub fn decode_bit_masks(n: u8, imms: u8, immr: u8, is_64: bool) -> Option<u64> {
+    let combined = (u32::from(n) << 6) | (u32::from(!imms) & 0x3f);
+    if combined == 0 {
+        return None;
+    }
+    let len = 31 - combined.leading_zeros();
+    if len < 1 || (!is_64 && len > 5) {
+        return None;
+    }
+    let esize = 1u32 << len;
+    let levels = esize - 1;
+    let s = u32::from(imms) & levels;
+    let r = u32::from(immr) & levels;
+    if s == levels {
+        return None;
+    }
+    let welem: u64 = (1u64 << (s + 1)) - 1;
+    let emask = if esize == 64 { u64::MAX } else { (1u64 << esize) - 1 };
+    let rotated = if r == 0 { welem } else { ((welem >> r) | (welem << (esize - r))) & emask };
+    let mut value = 0u64;
+    let mut pos = 0;
+    while pos < 64 {
+        value |= rotated << pos;
+        pos += esize;
+    }
+    Some(if is_64 { value } else { value & 0xffff_ffff })
+}
+
+/// Whether a word the table matched is allocated in ARMv8.0-A (with the CRC32 instructions,
+/// which the Cortex-A57 class of cores implements).
+pub fn is_allocated(insn: &Insn) -> bool {
+    match *insn {
+        // C6.2.x AND/ORR/EOR/ANDS (immediate): sf == 0 && N == 1 is unallocated; reserved masks.
+        Insn::LogicImm { sf, n, immr, imms, .. } => {
+            !(sf == 0 && n == 1) && decode_bit_masks(n, imms, immr, sf == 1).is_some()
+        }
+        // C4.1.2 Move wide: opc 01 unallocated; hw<1> must be 0 for 32-bit.
+        Insn::Movwide { sf, opc, hw, .. } => opc != 1 && (sf == 1 || hw < 2),
+        // C4.1.2 Bitfield: opc 11 unallocated; N must equal sf; 32-bit immr/imms < 32.
+        Insn::Bitfield { sf, opc, n, immr, imms, .. } => {
+            opc != 3 && sf == n && (sf == 1 || (immr < 32 && imms < 32))
+        }
+        // C4.1.2 Extract: N must equal sf; 32-bit imms < 32.
+        Insn::Extr { sf, n, imms, .. } => sf == n && (sf == 1 || imms < 32),
+        // C4.1.3 Unconditional branch (register): opc 0011 unallocated.
+        Insn::Br { op, .. } => op != 3,
+        // C5.2 PSTATE fields of ARMv8.0: SPSel, DAIFSet, DAIFClr.
+        Insn::MsrImm { op1, op2, .. } => matches!((op1, op2), (0, 5) | (3, 6) | (3, 7)),
+        // C4.1.4 Load register (literal): SIMD&FP opc 11 unallocated.
+        Insn::LdrLitFp { opc, .. } => opc != 3,
+        // C4.1.4 Load/store pair: opc 11 unallocated; LDPSW only as a load, and not LDNP.
+        Insn::Ldstp { opc, l, idx, .. } => opc != 3 && (opc != 1 || (l == 1 && idx != 0)),
+        Insn::LdstpFp { opc, .. } => opc != 3,
+        // C4.1.4 Load/store register (9-bit immediate forms): PRFUM only unscaled; sign-extending
+        // loads to W only for bytes and halfwords.
+        Insn::LdstImm9 { size, opc, idx, .. } => match (size, opc) {
+            (3, 2) => idx == 0,
+            (2..=3, 3) => false,
+            _ => true,
+        },
+        // SIMD&FP: B/H/S/D with opc 0x, Q with size 00 and opc 1x; no unprivileged form.
+        Insn::LdstImm9Fp { size, opc, idx, .. } => idx != 2 && (opc < 2 || size == 0),
+        // Register offset: option<1> must be 1.
+        Insn::LdstReg { size, opc, option, .. } => option & 2 != 0 && !(size >= 2 && opc == 3),
+        Insn::LdstRegFp { size, opc, option, .. } => option & 2 != 0 && (opc < 2 || size == 0),
+        Insn::LdstUimm { size, opc, .. } => !(size >= 2 && opc == 3),
+        Insn::LdstUimmFp { size, opc, .. } => opc < 2 || size == 0,
+        // C4.1.5 Logical/add/sub (shifted register): 32-bit shift amounts < 32; ROR not for add.
+        Insn::LogicReg { sf, imm6, .. } => sf == 1 || imm6 < 32,
+        Insn::AddsubReg { sf, shift, imm6, .. } => shift != 3 && (sf == 1 || imm6 < 32),
+        // Add/sub (extended register): shift amounts above 4 are unallocated.
+        Insn::AddsubExt { imm3, .. } => imm3 <= 4,
+        // CRC32X/CRC32CX need sf == 1 and only they may use it.
+        Insn::Crc32 { sf, sz, .. } => (sf == 1) == (sz == 3),
+        // REV (64-bit form) needs sf == 1.
+        Insn::Rev { sf, opc, .. } => sf == 1 || opc != 3,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode;
+
+    #[test]
+    fn bit_masks_match_known_immediates() {
+        // and x0, x1, #0xff  -> N=1 immr=0 imms=7
+        assert_eq!(decode_bit_masks(1, 7, 0, true), Some(0xff));
+        // orr w0, wzr, #0x55555555 -> N=0 immr=0 imms=0b111100
+        assert_eq!(decode_bit_masks(0, 0x3c, 0, false), Some(0x5555_5555));
+        // all-ones element is reserved
+        assert_eq!(decode_bit_masks(1, 0x3f, 0, true), None);
+        // rotation: and x0, x0, #0x8000000000000000 -> N=1 immr=1 imms=0
+        assert_eq!(decode_bit_masks(1, 0, 1, true), Some(0x8000_0000_0000_0000));
+    }
+
+    #[test]
+    fn unallocated_forms_decode_to_undefined() {
+        // MOVZ with opc 01
+        assert!(matches!(decode(0xb280_0000 & !0x4000_0000 | 0x2000_0000), Insn::Undefined { .. }));
+        // LDR (register) with option 000
+        assert!(matches!(decode(0xf860_0820), Insn::Undefined { .. }));
+        // ldr x0, [x1, x2] is allocated
+        assert!(matches!(decode(0xf862_6820), Insn::LdstReg { .. }));
+        // CRC32X needs sf
+        assert!(matches!(decode(0x1ac2_4c20), Insn::Undefined { .. }));
+        assert!(matches!(decode(0x9ac2_4c20), Insn::Crc32 { .. }));
+        // all-zero word is UDF #0
+        assert!(matches!(decode(0), Insn::Undefined { raw: 0 }));
+    }
+}
