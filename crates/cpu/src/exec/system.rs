@@ -1,0 +1,379 @@
+//! Exception generation, hints, PSTATE and system-register access, and the System instructions
+//! (C4.1.3, C5): SVC/HVC/SMC/BRK, WFI/WFE/SEV, MSR (immediate), MRS/MSR (register) through the
+//! table of `isa/sysregs.isa`, DC/IC/AT/TLBI.
+
+use super::{ExecResult, Step, StopReason};
+use crate::exception::{ec, fsc, hcr, SyncException};
+use crate::memory::{FirmwareCall, Platform};
+use crate::state::Cpu;
+use crate::sysreg_table::{SysReg, SYSREGS};
+
+/// SCTLR_EL1 bits that open instructions and registers to EL0 (D13.2.113).
+mod el0 {
+    pub const UMA: u64 = 1 << 9;
+    pub const DZE: u64 = 1 << 14;
+    pub const UCT: u64 = 1 << 15;
+    pub const UCI: u64 = 1 << 26;
+}
+
+/// ISS of a trapped MSR/MRS/System instruction, EC 0x18 (D13.2.37).
+fn sysreg_iss(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8, read: bool) -> u32 {
+    (u32::from(op0) << 20)
+        | (u32::from(op2) << 17)
+        | (u32::from(op1) << 14)
+        | (u32::from(crn) << 10)
+        | (u32::from(rt) << 5)
+        | (u32::from(crm) << 1)
+        | u32::from(read)
+}
+
+impl Cpu {
+    /// The generic-timer count. The timer issue derives it from cycles and the model's
+    /// frequencies; until then it advances one tick per cycle.
+    fn timer_count(&self) -> u64 {
+        self.counters.cycles
+    }
+
+    pub(crate) fn svc(&mut self, imm16: u16) -> ExecResult {
+        Err(SyncException { return_to_next: true, ..SyncException::new(ec::SVC64, u32::from(imm16)) })
+    }
+
+    /// HVC: UNDEFINED at EL0 and when HCR_EL2.HCD is set (no EL3), else taken to EL2.
+    pub(crate) fn hvc(&mut self, imm16: u16) -> ExecResult {
+        if self.pstate.el == 0 || self.sysreg(SysReg::HCR_EL2) & hcr::HCD != 0 {
+            return Err(SyncException::undefined());
+        }
+        Err(SyncException { return_to_next: true, to_el2: true, ..SyncException::new(ec::HVC64, u32::from(imm16)) })
+    }
+
+    /// SMC: UNDEFINED at EL0; trapped to EL2 from EL1 by HCR_EL2.TSC (preferred return: the SMC
+    /// itself); otherwise, with no EL3, served by the platform's firmware (PSCI), or UNDEFINED.
+    pub(crate) fn smc<P: Platform>(&mut self, imm16: u16, p: &mut P) -> ExecResult {
+        let el = self.pstate.el;
+        if el == 0 {
+            return Err(SyncException::undefined());
+        }
+        if el == 1 && self.sysreg(SysReg::HCR_EL2) & hcr::TSC != 0 {
+            return Err(SyncException { to_el2: true, ..SyncException::new(ec::SMC64, u32::from(imm16)) });
+        }
+        let args = [self.xr(1), self.xr(2), self.xr(3)];
+        match p.firmware_call(self.id, self.xr(0), args) {
+            FirmwareCall::Return(value) => {
+                self.set_x(0, value);
+                Ok(Step::Next)
+            }
+            FirmwareCall::SystemOff => {
+                self.pc = self.pc.wrapping_add(4);
+                Ok(Step::Exit(StopReason::PowerOff))
+            }
+            FirmwareCall::SystemReset => {
+                self.pc = self.pc.wrapping_add(4);
+                Ok(Step::Exit(StopReason::Reset))
+            }
+            FirmwareCall::NotHandled => Err(SyncException::undefined()),
+        }
+    }
+
+    /// BRK: a Breakpoint instruction exception, EC 0x3C, returning to the BRK itself.
+    pub(crate) fn brk(&mut self, imm16: u16) -> ExecResult {
+        Err(SyncException::new(ec::BRK, u32::from(imm16)))
+    }
+
+    /// NOP, YIELD, WFE, WFI, SEV, SEVL; other hints are NOPs (C6.2 HINT).
+    pub(crate) fn hint(&mut self, crm: u8, op2: u8) -> ExecResult {
+        match (crm, op2) {
+            (0, 1) => {
+                self.pc = self.pc.wrapping_add(4);
+                Ok(Step::Exit(StopReason::Yield))
+            }
+            (0, 2) => {
+                // WFE completes at once if the Event Register is set (D1.16.1), clearing it.
+                self.pc = self.pc.wrapping_add(4);
+                if self.event {
+                    self.event = false;
+                    Ok(Step::Jump)
+                } else {
+                    Ok(Step::Exit(StopReason::Yield))
+                }
+            }
+            (0, 3) => {
+                self.pc = self.pc.wrapping_add(4);
+                if self.wakeup_pending() {
+                    Ok(Step::Jump)
+                } else {
+                    Ok(Step::Exit(StopReason::WaitForInterrupt))
+                }
+            }
+            (0, 4) | (0, 5) => {
+                self.event = true;
+                Ok(Step::Next)
+            }
+            _ => Ok(Step::Next),
+        }
+    }
+
+    /// MSR (immediate) to SPSel, DAIFSet and DAIFClr (C5.2).
+    pub(crate) fn msr_imm(&mut self, op1: u8, crm: u8, op2: u8) -> ExecResult {
+        let el = self.pstate.el;
+        match (op1, op2) {
+            (0, 5) => {
+                if el == 0 {
+                    return Err(SyncException::undefined());
+                }
+                self.pstate.sp_sel = crm & 1 == 1;
+                self.update_sp_index();
+            }
+            (3, 6) | (3, 7) => {
+                if el == 0 && self.sysreg(SysReg::SCTLR_EL1) & el0::UMA == 0 {
+                    return Err(SyncException::new(ec::SYSREG, sysreg_iss(0, op1, 4, crm, op2, 31, false)));
+                }
+                let bits = u32::from(crm & 0xf) << 6;
+                if op2 == 6 {
+                    self.pstate.daif |= bits;
+                } else {
+                    self.pstate.daif &= !bits;
+                }
+            }
+            _ => return Err(SyncException::undefined()),
+        }
+        // Unmasking may make an interrupt pending: end the block so it is checked.
+        self.jump(self.pc.wrapping_add(4))
+    }
+
+    /// Resolves an MRS/MSR encoding to a register the current EL may access, or the exception
+    /// the access raises (UNDEFINED, or a trap to EL1 for the EL0 controls of SCTLR_EL1 and
+    /// CNTKCTL_EL1). `Ok(None)` is the RAZ part of the ID register space (D13.1.x, op0=3, op1=0,
+    /// CRn=0, CRm=1..7).
+    fn sysreg_access(&self, enc: [u8; 5], rt: u8, read: bool) -> Result<Option<SysReg>, SyncException> {
+        let [op0, op1, crn, crm, op2] = enc;
+        let el = self.pstate.el;
+        let trap = || SyncException::new(ec::SYSREG, sysreg_iss(op0, op1, crn, crm, op2, rt, read));
+        let Some(reg) = SysReg::lookup(op0, op1, crn, crm, op2) else {
+            if read && el >= 1 && op0 == 3 && op1 == 0 && crn == 0 && (1..=7).contains(&crm) {
+                return Ok(None);
+            }
+            return Err(SyncException::undefined());
+        };
+        let info = &SYSREGS[reg as usize];
+        let min_el = if read { info.read_el } else { info.write_el };
+        if el < min_el {
+            return Err(SyncException::undefined());
+        }
+        let sctlr1 = self.sysreg(SysReg::SCTLR_EL1);
+        let cntkctl = self.sysreg(SysReg::CNTKCTL_EL1);
+        match reg {
+            SysReg::FPCR | SysReg::FPSR => self.check_fp_enabled()?,
+            SysReg::SP_EL0 if !self.pstate.sp_sel => return Err(SyncException::undefined()),
+            SysReg::CTR_EL0 if el == 0 && sctlr1 & el0::UCT == 0 => return Err(trap()),
+            SysReg::DAIF if el == 0 && sctlr1 & el0::UMA == 0 => return Err(trap()),
+            // D11.x CNTKCTL_EL1: EL0PCTEN (0), EL0VCTEN (1), EL0VTEN (8), EL0PTEN (9).
+            SysReg::CNTFRQ_EL0 if el == 0 && cntkctl & 3 == 0 => return Err(trap()),
+            SysReg::CNTPCT_EL0 if el == 0 && cntkctl & 1 == 0 => return Err(trap()),
+            SysReg::CNTVCT_EL0 if el == 0 && cntkctl & 2 == 0 => return Err(trap()),
+            SysReg::CNTP_CTL_EL0 | SysReg::CNTP_CVAL_EL0 | SysReg::CNTP_TVAL_EL0
+                if el == 0 && cntkctl & (1 << 9) == 0 =>
+            {
+                return Err(trap())
+            }
+            SysReg::CNTV_CTL_EL0 | SysReg::CNTV_CVAL_EL0 | SysReg::CNTV_TVAL_EL0
+                if el == 0 && cntkctl & (1 << 8) == 0 =>
+            {
+                return Err(trap())
+            }
+            _ => {}
+        }
+        Ok(Some(reg))
+    }
+
+    /// MRS.
+    pub(crate) fn mrs(&mut self, op0: u8, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8) -> ExecResult {
+        let value = match self.sysreg_access([op0, op1, crn, crm, op2], rt, true)? {
+            None => 0,
+            Some(reg) => self.read_sysreg(reg),
+        };
+        self.set_x(rt, value);
+        Ok(Step::Next)
+    }
+
+    /// MSR (register). Ends the block: the write may change routing, masks or the stack.
+    pub(crate) fn msr_reg(&mut self, op0: u8, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8) -> ExecResult {
+        let Some(reg) = self.sysreg_access([op0, op1, crn, crm, op2], rt, false)? else {
+            return Err(SyncException::undefined());
+        };
+        let value = self.xr(rt);
+        self.write_sysreg(reg, value);
+        self.jump(self.pc.wrapping_add(4))
+    }
+
+    /// The value software reads from `reg` at the current EL.
+    pub fn read_sysreg(&self, reg: SysReg) -> u64 {
+        let el = self.pstate.el;
+        match reg {
+            SysReg::NZCV => u64::from(self.pstate.nzcv),
+            SysReg::DAIF => u64::from(self.pstate.daif),
+            SysReg::CurrentEL => u64::from(self.pstate.el) << 2,
+            SysReg::SPSel => u64::from(self.pstate.sp_sel),
+            SysReg::SP_EL0 => self.sp_el[0],
+            SysReg::SP_EL1 => self.sp_el[1],
+            // D13.2.x: EL1 reads of MIDR_EL1/MPIDR_EL1 return VPIDR_EL2/VMPIDR_EL2.
+            SysReg::MIDR_EL1 if el == 1 => self.sysreg(SysReg::VPIDR_EL2),
+            SysReg::MPIDR_EL1 if el == 1 => self.sysreg(SysReg::VMPIDR_EL2),
+            SysReg::CCSIDR_EL1 => match self.sysreg(SysReg::CSSELR_EL1) & 0xf {
+                0 => 0x701f_e00a, // L1 data: 32 KiB, 2-way, 64-byte lines
+                1 => 0x201f_e012, // L1 instruction: 48 KiB, 3-way
+                2 => 0x707f_e07a, // L2: 2 MiB, 16-way
+                _ => 0,
+            },
+            SysReg::ISR_EL1 => {
+                let hcr_value = self.sysreg(SysReg::HCR_EL2);
+                let mut isr = 0;
+                for (line, route, virt, bit) in [
+                    (crate::state::line::SERROR, hcr::AMO, hcr::VSE, 8),
+                    (crate::state::line::IRQ, hcr::IMO, hcr::VI, 7),
+                    (crate::state::line::FIQ, hcr::FMO, hcr::VF, 6),
+                ] {
+                    let pending = if el < 2 && hcr_value & route != 0 {
+                        hcr_value & virt != 0
+                    } else {
+                        self.irq_lines & line != 0
+                    };
+                    isr |= u64::from(pending) << bit;
+                }
+                isr
+            }
+            SysReg::CNTPCT_EL0 => self.timer_count(),
+            SysReg::CNTVCT_EL0 => self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2)),
+            SysReg::CNTP_TVAL_EL0 => tval(self.sysreg(SysReg::CNTP_CVAL_EL0), self.timer_count()),
+            SysReg::CNTV_TVAL_EL0 => tval(
+                self.sysreg(SysReg::CNTV_CVAL_EL0),
+                self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2)),
+            ),
+            SysReg::CNTHP_TVAL_EL2 => tval(self.sysreg(SysReg::CNTHP_CVAL_EL2), self.timer_count()),
+            SysReg::RVBAR_EL2 | SysReg::OSLAR_EL1 => 0,
+            _ => self.sys[reg as usize],
+        }
+    }
+
+    /// Writes `reg` as MSR does (RES0/RES1 applied, special registers to their state).
+    pub fn write_sysreg(&mut self, reg: SysReg, value: u64) {
+        match reg {
+            SysReg::NZCV => self.pstate.nzcv = (value & 0xf000_0000) as u32,
+            SysReg::DAIF => self.pstate.daif = (value & 0x3c0) as u32,
+            SysReg::SPSel => {
+                self.pstate.sp_sel = value & 1 == 1;
+                self.update_sp_index();
+            }
+            SysReg::SP_EL0 => self.sp_el[0] = value,
+            SysReg::SP_EL1 => self.sp_el[1] = value,
+            // D13.3.x OSLAR_EL1.OSLK sets OSLSR_EL1.OSLK (bit 1).
+            SysReg::OSLAR_EL1 => {
+                let oslsr = self.sysreg(SysReg::OSLSR_EL1) & !2;
+                self.sys[SysReg::OSLSR_EL1 as usize] = oslsr | ((value & 1) << 1);
+            }
+            SysReg::CNTP_TVAL_EL0 => {
+                self.sys[SysReg::CNTP_CVAL_EL0 as usize] = self.timer_count().wrapping_add(tval_offset(value));
+            }
+            SysReg::CNTV_TVAL_EL0 => {
+                let virtual_count = self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2));
+                self.sys[SysReg::CNTV_CVAL_EL0 as usize] = virtual_count.wrapping_add(tval_offset(value));
+            }
+            SysReg::CNTHP_TVAL_EL2 => {
+                self.sys[SysReg::CNTHP_CVAL_EL2 as usize] = self.timer_count().wrapping_add(tval_offset(value));
+            }
+            _ => self.set_sysreg(reg, value),
+        }
+    }
+
+    /// SYS: the DC, IC, AT and TLBI operations of ARMv8.0 (C5.3); anything else is UNDEFINED.
+    pub(crate) fn sys<P: Platform>(&mut self, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8, p: &mut P) -> ExecResult {
+        let el = self.pstate.el;
+        // op1 encodes the lowest EL that may issue the operation: 0 -> EL1, 4 -> EL2, 3 -> EL0
+        // subject to the SCTLR_EL1 enables.
+        let min_el = match op1 {
+            0 => 1,
+            4 => 2,
+            3 => 0,
+            _ => return Err(SyncException::undefined()),
+        };
+        if el < min_el {
+            return Err(SyncException::undefined());
+        }
+        let trap = SyncException::new(ec::SYSREG, sysreg_iss(1, op1, crn, crm, op2, rt, false));
+        let sctlr1 = self.sysreg(SysReg::SCTLR_EL1);
+        match (op1, crn, crm, op2) {
+            // IC IALLUIS, IC IALLU: the decode cache is always coherent with memory.
+            (0, 7, 1, 0) | (0, 7, 5, 0) => Ok(Step::Next),
+            // IC IVAU, DC CVAC, DC CVAU, DC CIVAC: EL0 needs SCTLR_EL1.UCI.
+            (3, 7, 5, 1) | (3, 7, 10, 1) | (3, 7, 11, 1) | (3, 7, 14, 1) => {
+                if el == 0 && sctlr1 & el0::UCI == 0 {
+                    return Err(trap);
+                }
+                Ok(Step::Next)
+            }
+            // DC IVAC, DC ISW, DC CSW, DC CISW: no caches hold data in the functional model.
+            (0, 7, 6, 1) | (0, 7, 6, 2) | (0, 7, 10, 2) | (0, 7, 14, 2) => Ok(Step::Next),
+            // DC ZVA: EL0 needs SCTLR_EL1.DZE.
+            (3, 7, 4, 1) => {
+                if el == 0 && sctlr1 & el0::DZE == 0 {
+                    return Err(trap);
+                }
+                self.dc_zva(self.xr(rt), p)
+            }
+            // AT S1E1R/W, S1E0R/W (op1 0) and S1E2R/W, S12E1R/W, S12E0R/W (op1 4).
+            (0, 7, 8, 0..=3) | (4, 7, 8, 0 | 1 | 4..=7) => {
+                self.address_translate(self.xr(rt));
+                Ok(Step::Next)
+            }
+            // TLBI: EL1 operations (VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS
+            // forms) and EL2 ones (IPAS2(L)E1(IS), ALLE2, VAE2, ALLE1, VALE2, VMALLS12E1 (IS)).
+            // No TLB is modelled before the MMU issue, so they only end the block.
+            (0, 8, 3 | 7, 0 | 1 | 2 | 3 | 5 | 7) | (4, 8, 0 | 4, 1 | 5) | (4, 8, 3 | 7, 0 | 1 | 4 | 5 | 6) => {
+                self.jump(self.pc.wrapping_add(4))
+            }
+            _ => Err(SyncException::undefined()),
+        }
+    }
+
+    /// DC ZVA: zeroes the naturally aligned block of DCZID_EL0.BS words holding `va`. With
+    /// stage 1 disabled the memory is Device, where DC ZVA always takes an Alignment fault
+    /// (D5.x "DC ZVA ... Device memory").
+    fn dc_zva<P: Platform>(&mut self, va: u64, p: &mut P) -> ExecResult {
+        let block = 4u64 << (self.sysreg(SysReg::DCZID_EL0) & 0xf);
+        let start = va & !(block - 1);
+        if self.regime_sctlr() & 1 == 0 {
+            return Err(SyncException {
+                far: Some(va),
+                ..SyncException::new(ec::DABT_LOWER, fsc::ALIGNMENT | (1 << 6))
+            });
+        }
+        let acc = super::ldst::Access { write: true, ..Default::default() };
+        let mut addr = start;
+        while addr < start + block {
+            self.write_data(p, addr, 8, 0, acc)?;
+            addr += 8;
+        }
+        Ok(Step::Next)
+    }
+
+    /// AT: writes PAR_EL1 for `va`. Until stage-1/stage-2 translation exists the result is the
+    /// flat mapping of a disabled MMU: PA = VA, Device-nGnRnE, outer shareable (D13.2.96).
+    fn address_translate(&mut self, va: u64) {
+        let par = if va >> super::ldst::PA_BITS != 0 {
+            // F = 1, FST = address size fault level 0.
+            1 | (u64::from(fsc::ADDR_SIZE_L0) << 1)
+        } else {
+            (va & 0x0000_ffff_ffff_f000) | (0b10 << 7)
+        };
+        self.sys[SysReg::PAR_EL1 as usize] = par;
+    }
+}
+
+/// TVAL read: CVAL - count, as a signed 32-bit value (D11.2.x).
+fn tval(cval: u64, count: u64) -> u64 {
+    u64::from(cval.wrapping_sub(count) as u32)
+}
+
+/// TVAL write: the signed 32-bit offset to add to the count.
+fn tval_offset(value: u64) -> u64 {
+    i64::from(value as u32 as i32) as u64
+}
