@@ -69,6 +69,7 @@ pub struct SyncException {
 
 impl SyncException {
     /// An exception with no address and the default routing.
+    #[inline(always)]
     pub const fn new(ec: u8, iss: u32) -> SyncException {
         SyncException { ec, iss, far: None, to_el2: false, return_to_next: false }
     }

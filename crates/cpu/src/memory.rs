@@ -82,9 +82,24 @@ impl Memory {
     /// coherent.
     #[inline(always)]
     pub fn write_at(&mut self, off: usize, size: u8, value: u64) {
-        let bytes = value.to_le_bytes();
-        let n = usize::from(size).min(8);
-        self.ram[off..off + n].copy_from_slice(&bytes[..n]);
+        let n = match size {
+            1 => {
+                self.ram[off] = value as u8;
+                1
+            }
+            2 => {
+                self.ram[off..off + 2].copy_from_slice(&(value as u16).to_le_bytes());
+                2
+            }
+            4 => {
+                self.ram[off..off + 4].copy_from_slice(&(value as u32).to_le_bytes());
+                4
+            }
+            _ => {
+                self.ram[off..off + 8].copy_from_slice(&value.to_le_bytes());
+                8
+            }
+        };
         let page = off >> 12;
         if self.decoded[page].is_some() {
             self.redecode(off, n);

@@ -6,6 +6,7 @@ use crate::state::Cpu;
 
 impl Cpu {
     /// B and BL.
+    #[inline(always)]
     pub(crate) fn b_imm(&mut self, op: u8, imm26: u32) -> ExecResult {
         let target = self.pc.wrapping_add(sext(u64::from(imm26), 26) << 2);
         if op == 1 {
@@ -15,6 +16,7 @@ impl Cpu {
     }
 
     /// CBZ and CBNZ.
+    #[inline(always)]
     pub(crate) fn cbz(&mut self, sf: u8, op: u8, imm19: u32, rt: u8) -> ExecResult {
         let value = if sf == 1 { self.xr(rt) } else { self.xr(rt) & 0xffff_ffff };
         if (value == 0) != (op == 1) {
@@ -25,6 +27,7 @@ impl Cpu {
     }
 
     /// TBZ and TBNZ.
+    #[inline(always)]
     pub(crate) fn tbz(&mut self, b5: u8, op: u8, b40: u8, imm14: u16, rt: u8) -> ExecResult {
         let bit = (self.xr(rt) >> ((b5 << 5) | b40)) & 1;
         if bit == u64::from(op) {
@@ -35,6 +38,7 @@ impl Cpu {
     }
 
     /// B.cond.
+    #[inline(always)]
     pub(crate) fn b_cond(&mut self, imm19: u32, cond: u8) -> ExecResult {
         if self.cond_holds(cond) {
             self.jump(self.pc.wrapping_add(sext(u64::from(imm19), 19) << 2))
@@ -44,6 +48,7 @@ impl Cpu {
     }
 
     /// BR, BLR and RET.
+    #[inline(always)]
     pub(crate) fn br(&mut self, op: u8, rn: u8) -> ExecResult {
         let target = self.xr(rn);
         if op == 1 {
@@ -53,6 +58,7 @@ impl Cpu {
     }
 
     /// ERET: UNDEFINED at EL0 (C6.2 ERET), otherwise an exception return.
+    #[inline(always)]
     pub(crate) fn eret(&mut self) -> ExecResult {
         if self.pstate.el == 0 {
             return Err(SyncException::undefined());

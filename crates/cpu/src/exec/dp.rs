@@ -88,6 +88,7 @@ impl Cpu {
         self.pstate.nzcv = nzcv;
     }
 
+    #[inline(always)]
     pub(crate) fn adr(&mut self, op: u8, immlo: u8, immhi: u32, rd: u8) -> ExecResult {
         let imm = sext((u64::from(immhi) << 2) | u64::from(immlo), 21);
         let value = if op == 1 { (self.pc & !0xfff).wrapping_add(imm << 12) } else { self.pc.wrapping_add(imm) };
@@ -95,6 +96,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn addsub_imm(&mut self, sf: u8, op: u8, s: u8, sh: u8, imm12: u16, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let imm = u64::from(imm12) << (12 * u32::from(sh));
@@ -110,6 +112,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn logic_imm(&mut self, sf: u8, opc: u8, n: u8, immr: u8, imms: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         // allocated.rs rejected reserved masks at decode time.
@@ -129,6 +132,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn movwide(&mut self, sf: u8, opc: u8, hw: u8, imm16: u16, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let shift = u32::from(hw) * 16;
@@ -142,6 +146,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn bitfield(&mut self, sf: u8, opc: u8, immr: u8, imms: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let datasize: u32 = if is_64 { 64 } else { 32 };
@@ -166,6 +171,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn extr(&mut self, sf: u8, rm: u8, imms: u8, rn: u8, rd: u8) -> ExecResult {
         let lsb = u32::from(imms);
         let r = if sf == 1 {
@@ -183,6 +189,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn logic_reg(&mut self, sf: u8, opc: u8, shift: u8, n: u8, rm: u8, imm6: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let mut y = shift_reg(self.xr(rm), shift, u32::from(imm6), is_64);
@@ -202,6 +209,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn addsub_reg(&mut self, sf: u8, op: u8, s: u8, shift: u8, rm: u8, imm6: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let y = shift_reg(self.xr(rm), shift, u32::from(imm6), is_64);
@@ -209,6 +217,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn addsub_ext(&mut self, sf: u8, op: u8, s: u8, rm: u8, option: u8, imm3: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let y = extend_reg(self.xr(rm), option, imm3);
@@ -230,6 +239,7 @@ impl Cpu {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn addsub_carry(&mut self, sf: u8, op: u8, s: u8, rm: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let y = if op == 1 { !self.xr(rm) } else { self.xr(rm) };
@@ -242,6 +252,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn ccmp(&mut self, sf: u8, op: u8, y: u64, cond: u8, rn: u8, nzcv: u8) -> ExecResult {
         if self.cond_holds(cond) {
             // op 1 is CCMP (subtract), op 0 CCMN (add).
@@ -254,6 +265,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn csel(&mut self, sf: u8, op: u8, rm: u8, cond: u8, o2: u8, rn: u8, rd: u8) -> ExecResult {
         let r = if self.cond_holds(cond) {
             self.xr(rn)
@@ -270,6 +282,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn madd(&mut self, sf: u8, rm: u8, o0: u8, ra: u8, rn: u8, rd: u8) -> ExecResult {
         let product = self.xr(rn).wrapping_mul(self.xr(rm));
         let a = self.xr(ra);
@@ -278,6 +291,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn maddl(&mut self, u: u8, rm: u8, o0: u8, ra: u8, rn: u8, rd: u8) -> ExecResult {
         let (n, m) = (self.xr(rn) as u32, self.xr(rm) as u32);
         let product = if u == 1 {
@@ -290,6 +304,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn mulh(&mut self, u: u8, rm: u8, rn: u8, rd: u8) -> ExecResult {
         let (n, m) = (self.xr(rn), self.xr(rm));
         let r = if u == 1 {
@@ -301,6 +316,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn div(&mut self, sf: u8, rm: u8, o1: u8, rn: u8, rd: u8) -> ExecResult {
         // C6.2 SDIV/UDIV: division by zero gives zero; INT_MIN / -1 wraps to INT_MIN.
         let r = if sf == 1 {
@@ -326,6 +342,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn shiftv(&mut self, sf: u8, rm: u8, op2: u8, rn: u8, rd: u8) -> ExecResult {
         let is_64 = sf == 1;
         let amount = (self.xr(rm) % if is_64 { 64 } else { 32 }) as u32;
@@ -334,6 +351,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn crc32(&mut self, rm: u8, c: u8, sz: u8, rn: u8, rd: u8) -> ExecResult {
         // C6.2 CRC32*/CRC32C*: reflected CRC over the low 8 << sz bits of Rm, polynomial
         // 0x04C11DB7 (0x82F63B78 for the C forms), no final inversion.
@@ -351,6 +369,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn rbit(&mut self, sf: u8, rn: u8, rd: u8) -> ExecResult {
         let v = self.xr(rn);
         let r = if sf == 1 { v.reverse_bits() } else { u64::from((v as u32).reverse_bits()) };
@@ -358,6 +377,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn rev(&mut self, sf: u8, opc: u8, rn: u8, rd: u8) -> ExecResult {
         let v = self.xr(rn);
         let r = match (sf, opc) {
@@ -372,6 +392,7 @@ impl Cpu {
         Ok(Step::Next)
     }
 
+    #[inline(always)]
     pub(crate) fn clz(&mut self, sf: u8, op: u8, rn: u8, rd: u8) -> ExecResult {
         let v = self.xr(rn);
         let r = if sf == 1 {

@@ -228,6 +228,7 @@ impl Cpu {
     }
 
     /// LDUR/STUR, post-index, LDTR/STTR, pre-index (general-purpose registers).
+    #[inline(always)]
     pub(crate) fn ldst_imm9<P: Platform>(&mut self, size: u8, opc: u8, imm9: u16, idx: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
         if size == 3 && opc == 2 {
             return Ok(Step::Next); // PRFUM: a hint without architectural effect.
@@ -259,6 +260,7 @@ impl Cpu {
     }
 
     /// LDR/STR (register offset), PRFM (register).
+    #[inline(always)]
     pub(crate) fn ldst_reg<P: Platform>(&mut self, size: u8, opc: u8, rm: u8, option: u8, s: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
         if size == 3 && opc == 2 {
             return Ok(Step::Next);
@@ -279,6 +281,7 @@ impl Cpu {
     }
 
     /// LDR/STR (unsigned offset), PRFM (immediate).
+    #[inline(always)]
     pub(crate) fn ldst_uimm<P: Platform>(&mut self, size: u8, opc: u8, imm12: u16, rn: u8, rt: u8, p: &mut P) -> ExecResult {
         if size == 3 && opc == 2 {
             return Ok(Step::Next);
@@ -297,6 +300,7 @@ impl Cpu {
     }
 
     /// LDR (literal), LDRSW (literal), PRFM (literal).
+    #[inline(always)]
     pub(crate) fn ldr_lit<P: Platform>(&mut self, opc: u8, imm19: u32, rt: u8, p: &mut P) -> ExecResult {
         let addr = self.pc.wrapping_add(sext(u64::from(imm19), 19) << 2);
         match opc {
@@ -316,6 +320,7 @@ impl Cpu {
     }
 
     /// LDP/STP/LDPSW/LDNP/STNP of general-purpose registers.
+    #[inline(always)]
     pub(crate) fn ldstp<P: Platform>(&mut self, opc: u8, idx: u8, l: u8, imm7: u8, rt2: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
         let scale = if opc == 2 { 3 } else { 2 };
         let bytes = 1u8 << scale;

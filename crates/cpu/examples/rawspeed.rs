@@ -1,0 +1,23 @@
+//! Ad-hoc speed probe: runs a raw image at 0x40080000 for N instructions (not a benchmark of
+//! record; see benches/).
+use cpu::{Cpu, FirmwareCall, Functional, Memory, PhysAddr, Platform};
+struct P(Memory);
+impl Platform for P {
+    fn memory(&mut self) -> &mut Memory { &mut self.0 }
+    fn mmio_read(&mut self, _: usize, _: PhysAddr, _: u8) -> Option<u64> { None }
+    fn mmio_write(&mut self, _: usize, _: PhysAddr, _: u8, _: u64) -> bool { false }
+    fn firmware_call(&mut self, _: usize, _: u64, _: [u64; 3]) -> FirmwareCall { FirmwareCall::NotHandled }
+}
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let data = std::fs::read(path).unwrap();
+    let mut p = P(Memory::new(PhysAddr(0x4000_0000), 0x400_0000));
+    p.0.write_bytes(PhysAddr(0x4008_0000), &data);
+    let mut cpu = Cpu::new(0, 0);
+    cpu.set_sysreg(cpu::SysReg::SCTLR_EL2, 1); // treat memory as Normal: no device alignment rule
+    cpu.pc = 0x4008_0000;
+    let t = std::time::Instant::now();
+    let exit = cpu.run(&mut p, &mut Functional, 500_000_000);
+    let dt = t.elapsed().as_secs_f64();
+    println!("{exit:?} {} insns in {dt:.3}s = {:.1} MIPS", cpu.counters.instructions, cpu.counters.instructions as f64 / dt / 1e6);
+}
