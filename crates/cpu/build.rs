@@ -88,7 +88,11 @@ fn generate(regs: &[Reg]) -> String {
     s.push_str("/// A system register of `isa/sysregs.isa`, named as in the ARM ARM.\n");
     s.push_str("#[allow(non_camel_case_types)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n#[repr(u16)]\npub enum SysReg {\n");
     for r in regs {
-        let _ = writeln!(s, "    /// `{}` (op0={}, op1={}, CRn={}, CRm={}, op2={})", r.name, r.enc[0], r.enc[1], r.enc[2], r.enc[3], r.enc[4]);
+        let _ = writeln!(
+            s,
+            "    /// `{}` (op0={}, op1={}, CRn={}, CRm={}, op2={})",
+            r.name, r.enc[0], r.enc[1], r.enc[2], r.enc[3], r.enc[4]
+        );
         let _ = writeln!(s, "    {},", r.name);
     }
     s.push_str("}\n\n");
@@ -108,7 +112,11 @@ fn generate(regs: &[Reg]) -> String {
     s.push_str("];\n\nimpl SysReg {\n    /// Finds a register by its MRS/MSR encoding.\n    pub fn lookup(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8) -> Option<SysReg> {\n");
     s.push_str("        let key = (u16::from(op0) << 14) | (u16::from(op1) << 11) | (u16::from(crn) << 7) | (u16::from(crm) << 3) | u16::from(op2);\n        match key {\n");
     for r in regs {
-        let key = (u16::from(r.enc[0]) << 14) | (u16::from(r.enc[1]) << 11) | (u16::from(r.enc[2]) << 7) | (u16::from(r.enc[3]) << 3) | u16::from(r.enc[4]);
+        let key = (u16::from(r.enc[0]) << 14)
+            | (u16::from(r.enc[1]) << 11)
+            | (u16::from(r.enc[2]) << 7)
+            | (u16::from(r.enc[3]) << 3)
+            | u16::from(r.enc[4]);
         let _ = writeln!(s, "            {key:#06x} => Some(SysReg::{}),", r.name);
     }
     s.push_str("            _ => None,\n        }\n    }\n}\n");
@@ -119,10 +127,8 @@ fn main() -> ExitCode {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let table = manifest.join("../../isa/sysregs.isa");
     println!("cargo:rerun-if-changed={}", table.display());
-    let generated = fs::read_to_string(&table)
-        .map_err(|e| e.to_string())
-        .and_then(|src| parse(&src))
-        .map(|regs| generate(&regs));
+    let generated =
+        fs::read_to_string(&table).map_err(|e| e.to_string()).and_then(|src| parse(&src)).map(|regs| generate(&regs));
     match generated {
         Ok(code) => {
             let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("sysregs.rs");

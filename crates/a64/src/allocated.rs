@@ -45,9 +45,7 @@ pub fn is_allocated(insn: &Insn) -> bool {
         // C4.1.2 Move wide: opc 01 unallocated; hw<1> must be 0 for 32-bit.
         Insn::Movwide { sf, opc, hw, .. } => opc != 1 && (sf == 1 || hw < 2),
         // C4.1.2 Bitfield: opc 11 unallocated; N must equal sf; 32-bit immr/imms < 32.
-        Insn::Bitfield { sf, opc, n, immr, imms, .. } => {
-            opc != 3 && sf == n && (sf == 1 || (immr < 32 && imms < 32))
-        }
+        Insn::Bitfield { sf, opc, n, immr, imms, .. } => opc != 3 && sf == n && (sf == 1 || (immr < 32 && imms < 32)),
         // C4.1.2 Extract: N must equal sf; 32-bit imms < 32.
         Insn::Extr { sf, n, imms, .. } => sf == n && (sf == 1 || imms < 32),
         // C4.1.3 Unconditional branch (register): opc 0011 unallocated.

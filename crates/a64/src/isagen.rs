@@ -47,10 +47,9 @@ impl fmt::Display for IsaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             IsaError::Syntax { line, msg } => write!(f, "line {line}: {msg}"),
-            IsaError::Overlap { first, first_line, second, second_line } => write!(
-                f,
-                "line {second_line}: {second} overlaps {first} (line {first_line}) outside a group"
-            ),
+            IsaError::Overlap { first, first_line, second, second_line } => {
+                write!(f, "line {second_line}: {second} overlaps {first} (line {first_line}) outside a group")
+            }
             IsaError::Unreachable { name, line, by } => {
                 write!(f, "line {line}: {name} is unreachable, every word it matches is taken by {by}")
             }
@@ -243,7 +242,8 @@ pub fn generate(table: &[Encoding], source_name: &str) -> String {
     let _ = writeln!(s, "    #[allow(clippy::all)]\n    pub fn encode(&self) -> u32 {{\n        match *self {{");
     for e in table {
         let names: Vec<&str> = e.fields.iter().map(|f| f.name.as_str()).collect();
-        let _ = write!(s, "            Insn::{} {{ {} }} => {:#010x}", variant_name(&e.name), names.join(", "), e.value);
+        let _ =
+            write!(s, "            Insn::{} {{ {} }} => {:#010x}", variant_name(&e.name), names.join(", "), e.value);
         for f in &e.fields {
             let _ = write!(s, " | ((u32::from({}) & {:#x}) << {})", f.name, field_mask(f.width), f.lsb);
         }
@@ -282,8 +282,7 @@ fn gen_node(table: &[Encoding], set: &[usize], used: u32, s: &mut String, depth:
         indent(s, depth);
         let _ = writeln!(s, "match (w >> {lsb}) & {:#x} {{", field_mask(width));
         for key in keys {
-            let subset: Vec<usize> =
-                set.iter().copied().filter(|&i| (table[i].value & field) >> lsb == key).collect();
+            let subset: Vec<usize> = set.iter().copied().filter(|&i| (table[i].value & field) >> lsb == key).collect();
             indent(s, depth + 1);
             let _ = writeln!(s, "{key:#x} => {{");
             gen_node(table, &subset, used | field, s, depth + 2);

@@ -8,9 +8,11 @@ mod generated {
 }
 
 pub mod allocated;
+pub mod disasm;
 #[cfg(test)]
 mod isagen;
 
+pub use disasm::Disasm;
 pub use generated::{decode_raw, Insn, ENCODINGS};
 
 /// Decodes one instruction word. Unallocated encodings become [`Insn::Undefined`].

@@ -3,10 +3,18 @@
 use cpu::{Cpu, FirmwareCall, Functional, Memory, PhysAddr, Platform};
 struct P(Memory);
 impl Platform for P {
-    fn memory(&mut self) -> &mut Memory { &mut self.0 }
-    fn mmio_read(&mut self, _: usize, _: PhysAddr, _: u8) -> Option<u64> { None }
-    fn mmio_write(&mut self, _: usize, _: PhysAddr, _: u8, _: u64) -> bool { false }
-    fn firmware_call(&mut self, _: usize, _: u64, _: [u64; 3]) -> FirmwareCall { FirmwareCall::NotHandled }
+    fn memory(&mut self) -> &mut Memory {
+        &mut self.0
+    }
+    fn mmio_read(&mut self, _: usize, _: PhysAddr, _: u8) -> Option<u64> {
+        None
+    }
+    fn mmio_write(&mut self, _: usize, _: PhysAddr, _: u8, _: u64) -> bool {
+        false
+    }
+    fn firmware_call(&mut self, _: usize, _: u64, _: [u64; 3]) -> FirmwareCall {
+        FirmwareCall::NotHandled
+    }
 }
 fn main() {
     let path = std::env::args().nth(1).unwrap();
@@ -19,5 +27,9 @@ fn main() {
     let t = std::time::Instant::now();
     let exit = cpu.run(&mut p, &mut Functional, 500_000_000);
     let dt = t.elapsed().as_secs_f64();
-    println!("{exit:?} {} insns in {dt:.3}s = {:.1} MIPS", cpu.counters.instructions, cpu.counters.instructions as f64 / dt / 1e6);
+    println!(
+        "{exit:?} {} insns in {dt:.3}s = {:.1} MIPS",
+        cpu.counters.instructions,
+        cpu.counters.instructions as f64 / dt / 1e6
+    );
 }

@@ -66,7 +66,12 @@ impl Cpu {
         }
     }
 
-    fn run_inner<P: Platform, T: Timing, const BREAKPOINTS: bool>(&mut self, p: &mut P, timing: &mut T, budget: u64) -> Exit {
+    fn run_inner<P: Platform, T: Timing, const BREAKPOINTS: bool>(
+        &mut self,
+        p: &mut P,
+        timing: &mut T,
+        budget: u64,
+    ) -> Exit {
         let limit = self.counters.instructions.saturating_add(budget);
         let resume_over = self.resume_over.take();
         loop {

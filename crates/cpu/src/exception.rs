@@ -235,7 +235,13 @@ impl Cpu {
             let routed_to_el2 = hcr & route != 0;
             if lines & bit != 0 {
                 let target = if routed_to_el2 { 2 } else { 1 };
-                let masked = if target > el { false } else if target < el { true } else { daif & mask != 0 };
+                let masked = if target > el {
+                    false
+                } else if target < el {
+                    true
+                } else {
+                    daif & mask != 0
+                };
                 if !masked {
                     return Some((kind, target));
                 }

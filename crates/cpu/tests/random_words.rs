@@ -81,17 +81,21 @@ fn run_word(word: u32, el: u8, sp_sel: bool, regs: &[u64], sctlr_bits: u64, hcr:
     cpu.set_sysreg(SysReg::SCTLR_EL1, sctlr_bits);
     cpu.set_sysreg(SysReg::SCTLR_EL2, sctlr_bits);
     cpu.set_sysreg(SysReg::CPACR_EL1, 3 << 20);
-    cpu.set_pstate(Pstate { nzcv: (regs[0] as u32) & 0xf000_0000, daif: 0x3c0, el, sp_sel: sp_sel && el > 0, il: false, ss: false });
+    cpu.set_pstate(Pstate {
+        nzcv: (regs[0] as u32) & 0xf000_0000,
+        daif: 0x3c0,
+        el,
+        sp_sel: sp_sel && el > 0,
+        il: false,
+        ss: false,
+    });
     cpu.pc = CODE;
     let exit = cpu.run(&mut platform, &mut Functional, 1);
     prop_assert!(cpu.counters.instructions == 1 || exit != cpu::Exit::Budget);
     if cpu.counters.exceptions > 0 {
         let target = cpu.pstate.el;
-        let (vbar, esr) = if target == 2 {
-            (VBAR_EL2, cpu.sysreg(SysReg::ESR_EL2))
-        } else {
-            (VBAR_EL1, cpu.sysreg(SysReg::ESR_EL1))
-        };
+        let (vbar, esr) =
+            if target == 2 { (VBAR_EL2, cpu.sysreg(SysReg::ESR_EL2)) } else { (VBAR_EL1, cpu.sysreg(SysReg::ESR_EL1)) };
         prop_assert!(target >= el.max(1));
         let offset = cpu.pc.wrapping_sub(vbar);
         prop_assert!([0, 0x200, 0x400].contains(&offset), "pc {:#x} not at a vector of EL{}", cpu.pc, target);

@@ -108,46 +108,21 @@ mod tests {
 
     #[test]
     fn access_helpers() {
-        let a = MmioAccess {
-            offset: 6,
-            size: 2,
-            cpu: 0,
-        };
+        let a = MmioAccess { offset: 6, size: 2, cpu: 0 };
         assert!(a.is_aligned());
         assert_eq!(a.mask(), 0xffff);
-        let b = MmioAccess {
-            offset: 6,
-            size: 4,
-            cpu: 0,
-        };
+        let b = MmioAccess { offset: 6, size: 4, cpu: 0 };
         assert!(!b.is_aligned());
         assert_eq!(b.mask(), 0xffff_ffff);
-        assert_eq!(
-            MmioAccess {
-                offset: 0,
-                size: 8,
-                cpu: 1
-            }
-            .mask(),
-            u64::MAX
-        );
-        assert!(!MmioAccess {
-            offset: 0,
-            size: 0,
-            cpu: 0
-        }
-        .is_aligned());
+        assert_eq!(MmioAccess { offset: 0, size: 8, cpu: 1 }.mask(), u64::MAX);
+        assert!(!MmioAccess { offset: 0, size: 0, cpu: 0 }.is_aligned());
     }
 
     #[test]
     fn unimplemented_is_raz_wi() {
         let mut dev = Unimplemented::new("smmu");
         assert_eq!(dev.name(), "smmu");
-        let access = MmioAccess {
-            offset: 0x1234,
-            size: 4,
-            cpu: 0,
-        };
+        let access = MmioAccess { offset: 0x1234, size: 4, cpu: 0 };
         assert_eq!(dev.write(access, 0xdead_beef), Ok(()));
         assert_eq!(dev.read(access), Ok(0));
         assert!(!dev.irq_asserted());

@@ -216,26 +216,24 @@ impl Input {
             RxSource::Buffer(queue) => Input::Queue(queue),
             RxSource::Stdin => {
                 let (sender, receiver) = mpsc::channel();
-                let reader = std::thread::Builder::new()
-                    .name("pl011-stdin".into())
-                    .spawn(move || {
-                        let mut stdin = std::io::stdin();
-                        let mut buf = [0u8; 256];
-                        loop {
-                            match stdin.read(&mut buf) {
-                                Ok(0) => return,
-                                Ok(n) => {
-                                    for &byte in &buf[..n] {
-                                        if sender.send(byte).is_err() {
-                                            return; // The UART is gone.
-                                        }
+                let reader = std::thread::Builder::new().name("pl011-stdin".into()).spawn(move || {
+                    let mut stdin = std::io::stdin();
+                    let mut buf = [0u8; 256];
+                    loop {
+                        match stdin.read(&mut buf) {
+                            Ok(0) => return,
+                            Ok(n) => {
+                                for &byte in &buf[..n] {
+                                    if sender.send(byte).is_err() {
+                                        return; // The UART is gone.
                                     }
                                 }
-                                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                                Err(_) => return,
                             }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(_) => return,
                         }
-                    });
+                    }
+                });
                 // A host that cannot start a thread gets a UART that receives nothing.
                 reader.map_or(Input::None, |_| Input::Channel(receiver))
             }
@@ -419,9 +417,7 @@ impl Pl011 {
                 self.ris & self.imsc
             }
             reg::DMACR => self.dmacr,
-            reg::PERIPH_ID0..=reg::PCELL_ID3 => {
-                u32::from(ID_BYTES[((offset - reg::PERIPH_ID0) / 4) as usize])
-            }
+            reg::PERIPH_ID0..=reg::PCELL_ID3 => u32::from(ID_BYTES[((offset - reg::PERIPH_ID0) / 4) as usize]),
             _ => 0, // UARTICR is write-only; everything else is reserved: RAZ.
         }
     }
@@ -495,11 +491,7 @@ mod tests {
     use super::*;
 
     fn at(offset: u64) -> MmioAccess {
-        MmioAccess {
-            offset,
-            size: 4,
-            cpu: 0,
-        }
+        MmioAccess { offset, size: 4, cpu: 0 }
     }
 
     fn read(uart: &mut Pl011, offset: u64) -> u32 {
@@ -507,16 +499,12 @@ mod tests {
     }
 
     fn write(uart: &mut Pl011, offset: u64, value: u32) {
-        uart.write(at(offset), u64::from(value))
-            .expect("a PL011 never aborts");
+        uart.write(at(offset), u64::from(value)).expect("a PL011 never aborts");
     }
 
     fn capture() -> (Pl011, SharedBuffer) {
         let buffer = SharedBuffer::default();
-        (
-            Pl011::new(TxSink::Capture(buffer.clone()), RxSource::None),
-            buffer,
-        )
+        (Pl011::new(TxSink::Capture(buffer.clone()), RxSource::None), buffer)
     }
 
     #[test]
@@ -525,17 +513,8 @@ mod tests {
         assert_eq!(read(&mut uart, reg::FR), fr::TXFE | fr::RXFE);
         assert_eq!(read(&mut uart, reg::CR), 0x300);
         assert_eq!(read(&mut uart, reg::IFLS), 0x12);
-        for r in [
-            reg::RSR_ECR,
-            reg::ILPR,
-            reg::IBRD,
-            reg::FBRD,
-            reg::LCR_H,
-            reg::IMSC,
-            reg::RIS,
-            reg::MIS,
-            reg::DMACR,
-        ] {
+        for r in [reg::RSR_ECR, reg::ILPR, reg::IBRD, reg::FBRD, reg::LCR_H, reg::IMSC, reg::RIS, reg::MIS, reg::DMACR]
+        {
             assert_eq!(read(&mut uart, r), 0, "offset {r:#x}");
         }
         assert!(!uart.irq_asserted());
@@ -549,20 +528,9 @@ mod tests {
             write(&mut uart, reg::DR, u32::from(b) | 0xf00); // bits above the data are ignored
         }
         // A byte store to UARTDR, as bare-metal code often does.
-        uart.write(
-            MmioAccess {
-                offset: reg::DR,
-                size: 1,
-                cpu: 0,
-            },
-            u64::from(b'!'),
-        )
-        .unwrap();
+        uart.write(MmioAccess { offset: reg::DR, size: 1, cpu: 0 }, u64::from(b'!')).unwrap();
         assert_eq!(buffer.lock().unwrap().as_slice(), b"hi\n!");
-        assert_eq!(
-            read(&mut uart, reg::FR) & (fr::TXFF | fr::BUSY | fr::TXFE),
-            fr::TXFE
-        );
+        assert_eq!(read(&mut uart, reg::FR) & (fr::TXFF | fr::BUSY | fr::TXFE), fr::TXFE);
     }
 
     #[test]
@@ -603,10 +571,7 @@ mod tests {
     #[test]
     fn fifo_trigger_level_and_receive_timeout() {
         let queue = SharedQueue::default();
-        let mut uart = Pl011::new(
-            TxSink::Capture(Default::default()),
-            RxSource::Buffer(queue.clone()),
-        );
+        let mut uart = Pl011::new(TxSink::Capture(Default::default()), RxSource::Buffer(queue.clone()));
         write(&mut uart, reg::LCR_H, lcr_h::FEN | (3 << 5)); // 8N1 with FIFOs
         write(&mut uart, reg::IMSC, int::RX | int::RT);
         assert!(!uart.irq_asserted());
@@ -619,11 +584,7 @@ mod tests {
         for &b in b"abc" {
             assert_eq!(read(&mut uart, reg::DR), u32::from(b));
         }
-        assert_eq!(
-            read(&mut uart, reg::RIS),
-            0,
-            "RT clears when the FIFO empties"
-        );
+        assert_eq!(read(&mut uart, reg::RIS), 0, "RT clears when the FIFO empties");
 
         // 20 characters: the FIFO fills (16), RXRIS; the rest waits in the source.
         queue.lock().unwrap().extend((0..20).map(|i| b'A' + i));
@@ -634,21 +595,14 @@ mod tests {
         while read(&mut uart, reg::FR) & fr::RXFE == 0 {
             got.push(read(&mut uart, reg::DR) as u8);
         }
-        assert_eq!(
-            got,
-            (0..20).map(|i| b'A' + i).collect::<Vec<_>>(),
-            "nothing lost or reordered"
-        );
+        assert_eq!(got, (0..20).map(|i| b'A' + i).collect::<Vec<_>>(), "nothing lost or reordered");
         assert_eq!(read(&mut uart, reg::RIS), 0);
         assert!(!uart.irq_asserted());
     }
 
     #[test]
     fn rx_level_drops_below_trigger_becomes_timeout() {
-        let mut uart = Pl011::new(
-            TxSink::Capture(Default::default()),
-            RxSource::script(b"0123456789"),
-        );
+        let mut uart = Pl011::new(TxSink::Capture(Default::default()), RxSource::script(b"0123456789"));
         write(&mut uart, reg::LCR_H, lcr_h::FEN);
         write(&mut uart, reg::IFLS, 0); // trigger at 1/8 = 2 characters
         uart.poll();
@@ -708,9 +662,7 @@ mod tests {
     #[test]
     fn identification_registers() {
         let (mut uart, _) = capture();
-        let ids: Vec<u32> = (0..8)
-            .map(|i| read(&mut uart, reg::PERIPH_ID0 + 4 * i))
-            .collect();
+        let ids: Vec<u32> = (0..8).map(|i| read(&mut uart, reg::PERIPH_ID0 + 4 * i)).collect();
         assert_eq!(ids, [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1]);
         assert_eq!(read(&mut uart, reg::PCELL_ID0), 0x0d);
     }
@@ -718,25 +670,9 @@ mod tests {
     #[test]
     fn odd_accesses_never_panic() {
         let (mut uart, buffer) = capture();
-        for offset in [
-            0x1,
-            0x2,
-            0x3,
-            0x19,
-            0x4c,
-            0x800,
-            0xfe1,
-            0xffd,
-            0x1000,
-            u64::MAX - 3,
-            u64::MAX,
-        ] {
+        for offset in [0x1, 0x2, 0x3, 0x19, 0x4c, 0x800, 0xfe1, 0xffd, 0x1000, u64::MAX - 3, u64::MAX] {
             for size in [1u8, 2, 4, 8] {
-                let access = MmioAccess {
-                    offset,
-                    size,
-                    cpu: 0,
-                };
+                let access = MmioAccess { offset, size, cpu: 0 };
                 assert_eq!(uart.read(access), Ok(0), "read {offset:#x}/{size}");
                 assert_eq!(uart.write(access, u64::MAX), Ok(()));
             }
@@ -750,32 +686,16 @@ mod tests {
         let (mut uart, _) = capture();
         write(&mut uart, reg::IBRD, 0x1234);
         write(&mut uart, reg::FBRD, 0x21);
-        let byte = MmioAccess {
-            offset: reg::IBRD,
-            size: 1,
-            cpu: 0,
-        };
+        let byte = MmioAccess { offset: reg::IBRD, size: 1, cpu: 0 };
         assert_eq!(uart.read(byte), Ok(0x34));
         // An 8-byte access covers IBRD and FBRD.
-        let pair = MmioAccess {
-            offset: reg::IBRD,
-            size: 8,
-            cpu: 0,
-        };
+        let pair = MmioAccess { offset: reg::IBRD, size: 8, cpu: 0 };
         assert_eq!(uart.read(pair), Ok(0x21_0000_1234));
         uart.write(pair, 0x05_0000_0042).unwrap();
         assert_eq!(read(&mut uart, reg::IBRD), 0x42);
         assert_eq!(read(&mut uart, reg::FBRD), 0x05);
         // A halfword write keeps only its two bytes.
-        uart.write(
-            MmioAccess {
-                offset: reg::IBRD,
-                size: 2,
-                cpu: 0,
-            },
-            0xffff_5678,
-        )
-        .unwrap();
+        uart.write(MmioAccess { offset: reg::IBRD, size: 2, cpu: 0 }, 0xffff_5678).unwrap();
         assert_eq!(read(&mut uart, reg::IBRD), 0x5678);
     }
 }

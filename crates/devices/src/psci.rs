@@ -163,11 +163,7 @@ impl Psci {
             function::MIGRATE_INFO_TYPE => PsciOutcome::Return(x0(TOS_NOT_PRESENT_MP)),
             function::SYSTEM_OFF => PsciOutcome::SystemOff,
             function::SYSTEM_RESET => PsciOutcome::SystemReset,
-            function::CPU_ON_64 => PsciOutcome::CpuOn {
-                target_mpidr: args[0],
-                entry: args[1],
-                context_id: args[2],
-            },
+            function::CPU_ON_64 => PsciOutcome::CpuOn { target_mpidr: args[0], entry: args[1], context_id: args[2] },
             // SMC32: the arguments are the W registers (SMCCC 2.6, "SMC32/HVC32 argument passing").
             function::CPU_ON => PsciOutcome::CpuOn {
                 target_mpidr: args[0] & 0xffff_ffff,
@@ -178,11 +174,7 @@ impl Psci {
                 // 5.1.14: 0 (no feature flags) for an implemented function, NOT_SUPPORTED for
                 // anything else, including IDs that are not PSCI functions at all.
                 let queried = args[0] as u32;
-                PsciOutcome::Return(x0(if IMPLEMENTED.contains(&queried) {
-                    SUCCESS
-                } else {
-                    NOT_SUPPORTED
-                }))
+                PsciOutcome::Return(x0(if IMPLEMENTED.contains(&queried) { SUCCESS } else { NOT_SUPPORTED }))
             }
             _ => PsciOutcome::Return(x0(NOT_SUPPORTED)),
         }
@@ -201,10 +193,7 @@ mod tests {
 
     #[test]
     fn version_is_1_1() {
-        assert_eq!(
-            call(function::PSCI_VERSION, [0; 3]),
-            PsciOutcome::Return(0x0001_0001)
-        );
+        assert_eq!(call(function::PSCI_VERSION, [0; 3]), PsciOutcome::Return(0x0001_0001));
     }
 
     #[test]
@@ -217,40 +206,23 @@ mod tests {
     #[test]
     fn power_off_and_reset() {
         assert_eq!(call(function::SYSTEM_OFF, [0; 3]), PsciOutcome::SystemOff);
-        assert_eq!(
-            call(function::SYSTEM_RESET, [0; 3]),
-            PsciOutcome::SystemReset
-        );
+        assert_eq!(call(function::SYSTEM_RESET, [0; 3]), PsciOutcome::SystemReset);
     }
 
     #[test]
     fn migrate_info_type_reports_no_trusted_os() {
-        assert_eq!(
-            call(function::MIGRATE_INFO_TYPE, [0; 3]),
-            PsciOutcome::Return(2)
-        );
+        assert_eq!(call(function::MIGRATE_INFO_TYPE, [0; 3]), PsciOutcome::Return(2));
     }
 
     #[test]
     fn cpu_on_hands_the_request_to_the_platform() {
         assert_eq!(
-            call(
-                function::CPU_ON_64,
-                [0x101, 0x4008_0000, 0xdead_beef_0000_0007]
-            ),
-            PsciOutcome::CpuOn {
-                target_mpidr: 0x101,
-                entry: 0x4008_0000,
-                context_id: 0xdead_beef_0000_0007
-            }
+            call(function::CPU_ON_64, [0x101, 0x4008_0000, 0xdead_beef_0000_0007]),
+            PsciOutcome::CpuOn { target_mpidr: 0x101, entry: 0x4008_0000, context_id: 0xdead_beef_0000_0007 }
         );
         assert_eq!(
             call(function::CPU_ON, [0xffff_ffff_0000_0001, 0x1_4000_0000, 7]),
-            PsciOutcome::CpuOn {
-                target_mpidr: 1,
-                entry: 0x4000_0000,
-                context_id: 7
-            },
+            PsciOutcome::CpuOn { target_mpidr: 1, entry: 0x4000_0000, context_id: 7 },
             "SMC32 takes the W registers"
         );
     }
@@ -260,24 +232,13 @@ mod tests {
         for id in function::RANGE_32.chain(function::RANGE_64) {
             let features = call(function::PSCI_FEATURES, [u64::from(id), 0, 0]);
             // PSCI_FEATURES itself, called with W1 = 0, answers NOT_SUPPORTED about function 0.
-            let implemented =
-                id == function::PSCI_FEATURES || call(id, [0; 3]) != PsciOutcome::Return(MINUS_ONE);
+            let implemented = id == function::PSCI_FEATURES || call(id, [0; 3]) != PsciOutcome::Return(MINUS_ONE);
             let expected = if implemented { 0 } else { MINUS_ONE };
-            assert_eq!(
-                features,
-                PsciOutcome::Return(expected),
-                "PSCI_FEATURES({id:#x})"
-            );
+            assert_eq!(features, PsciOutcome::Return(expected), "PSCI_FEATURES({id:#x})");
         }
         // Not a PSCI function: NOT_SUPPORTED, and upper bits of X1 are ignored (W1 is the ID).
-        assert_eq!(
-            call(function::PSCI_FEATURES, [0x8000_0000, 0, 0]),
-            PsciOutcome::Return(MINUS_ONE)
-        );
-        assert_eq!(
-            call(function::PSCI_FEATURES, [0xffff_ffff_8400_0008, 0, 0]),
-            PsciOutcome::Return(0)
-        );
+        assert_eq!(call(function::PSCI_FEATURES, [0x8000_0000, 0, 0]), PsciOutcome::Return(MINUS_ONE));
+        assert_eq!(call(function::PSCI_FEATURES, [0xffff_ffff_8400_0008, 0, 0]), PsciOutcome::Return(0));
     }
 
     #[test]
@@ -302,16 +263,7 @@ mod tests {
 
     #[test]
     fn other_ids_are_not_psci() {
-        for id in [
-            0x8000_0000,
-            0x83ff_ffff,
-            0x8400_0020,
-            0xc3ff_ffff,
-            0xc400_0020,
-            0xc200_0000,
-            0,
-            u32::MAX,
-        ] {
+        for id in [0x8000_0000, 0x83ff_ffff, 0x8400_0020, 0xc3ff_ffff, 0xc400_0020, 0xc200_0000, 0, u32::MAX] {
             assert_eq!(call(id, [0; 3]), PsciOutcome::NotPsci, "{id:#x}");
         }
     }

@@ -1,1 +1,16 @@
-//! placeholder
+//! Builds a SoC from a model file (`models/*.toml`): RAM, the bus with its MMIO devices, platform
+//! PSCI and the cores; loads images (ELF with goblin, or raw); generates the device tree; and
+//! runs the cores deterministically.
+//!
+//! - [`model`]: the model file format and its validation;
+//! - [`loader`]: ELF and raw image loading;
+//! - [`dtb`]: device-tree generation;
+//! - [`machine`]: the SoC itself, the boot protocol and the run loop.
+
+pub mod dtb;
+pub mod loader;
+pub mod machine;
+pub mod model;
+
+pub use machine::{RunLimits, Soc, SocError, SocOptions, StopCause};
+pub use model::{Model, ModelError};

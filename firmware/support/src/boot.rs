@@ -22,8 +22,7 @@ pub const SCTLR_EL2_BOOT: u64 = SCTLR_EL2_RES1 | (1 << 12) | (1 << 3);
 pub const SCTLR_EL1_RES1: u64 = 0x30D0_0800;
 /// SCTLR_EL1 at boot: RES1 | nTWE (18) | nTWI (16) | I (12) | SA0 (4) | SA (3). M = 0, A = 0,
 /// C = 0; EL0 may not use DAIF (UMA = 0), CTR_EL0 (UCT = 0) or DC ZVA (DZE = 0).
-pub const SCTLR_EL1_BOOT: u64 =
-    SCTLR_EL1_RES1 | (1 << 18) | (1 << 16) | (1 << 12) | (1 << 4) | (1 << 3);
+pub const SCTLR_EL1_BOOT: u64 = SCTLR_EL1_RES1 | (1 << 18) | (1 << 16) | (1 << 12) | (1 << 4) | (1 << 3);
 
 /// CPTR_EL2 (E2H = 0) at boot: the RES1 bits 13:12 and 9:0 only, so TFP = 0 (FP/SIMD does not
 /// trap to EL2), TTA = 0, TCPAC = 0. DDI 0487F D13.2 "CPTR_EL2".

@@ -112,18 +112,8 @@ __resume:
 );
 
 extern "C" {
-    fn __drop_el2_to_el1(
-        entry: LowerEntry,
-        stack_top: usize,
-        ctx: *mut ResumeContext,
-        arg: u64,
-    ) -> u64;
-    fn __drop_el1_to_el0(
-        entry: LowerEntry,
-        stack_top: usize,
-        ctx: *mut ResumeContext,
-        arg: u64,
-    ) -> u64;
+    fn __drop_el2_to_el1(entry: LowerEntry, stack_top: usize, ctx: *mut ResumeContext, arg: u64) -> u64;
+    fn __drop_el1_to_el0(entry: LowerEntry, stack_top: usize, ctx: *mut ResumeContext, arg: u64) -> u64;
     fn __resume(ctx: *const ResumeContext, value: u64) -> !;
     static __stack_el1_top: u8;
     static __stack_el0_top: u8;

@@ -138,8 +138,8 @@ impl Cpu {
         let shift = u32::from(hw) * 16;
         let imm = u64::from(imm16) << shift;
         let r = match opc {
-            0 => !imm,                                          // MOVN
-            2 => imm,                                           // MOVZ
+            0 => !imm,                                        // MOVN
+            2 => imm,                                         // MOVZ
             _ => (self.xr(rd) & !(0xffffu64 << shift)) | imm, // MOVK
         };
         self.set_xw(rd, r, is_64);
@@ -152,11 +152,20 @@ impl Cpu {
         let datasize: u32 = if is_64 { 64 } else { 32 };
         let (r, s) = (u32::from(immr), u32::from(imms));
         let src = self.xr(rn) & width_mask(is_64);
-        let low_mask = |bits: u32| if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let low_mask = |bits: u32| {
+            if bits >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            }
+        };
         // C6.2 SBFM/UBFM/BFM: with s >= r the field src<s:r> goes to bit 0, otherwise src<s:0>
         // goes to bit datasize - r.
-        let (field, width, dest_lsb) =
-            if s >= r { ((src >> r) & low_mask(s - r + 1), s - r + 1, 0) } else { (src & low_mask(s + 1), s + 1, datasize - r) };
+        let (field, width, dest_lsb) = if s >= r {
+            ((src >> r) & low_mask(s - r + 1), s - r + 1, 0)
+        } else {
+            (src & low_mask(s + 1), s + 1, datasize - r)
+        };
         let placed_mask = low_mask(width) << dest_lsb;
         let result = match opc {
             0 => {
@@ -190,7 +199,17 @@ impl Cpu {
     }
 
     #[inline(always)]
-    pub(crate) fn logic_reg(&mut self, sf: u8, opc: u8, shift: u8, n: u8, rm: u8, imm6: u8, rn: u8, rd: u8) -> ExecResult {
+    pub(crate) fn logic_reg(
+        &mut self,
+        sf: u8,
+        opc: u8,
+        shift: u8,
+        n: u8,
+        rm: u8,
+        imm6: u8,
+        rn: u8,
+        rd: u8,
+    ) -> ExecResult {
         let is_64 = sf == 1;
         let mut y = shift_reg(self.xr(rm), shift, u32::from(imm6), is_64);
         if n == 1 {
@@ -210,7 +229,17 @@ impl Cpu {
     }
 
     #[inline(always)]
-    pub(crate) fn addsub_reg(&mut self, sf: u8, op: u8, s: u8, shift: u8, rm: u8, imm6: u8, rn: u8, rd: u8) -> ExecResult {
+    pub(crate) fn addsub_reg(
+        &mut self,
+        sf: u8,
+        op: u8,
+        s: u8,
+        shift: u8,
+        rm: u8,
+        imm6: u8,
+        rn: u8,
+        rd: u8,
+    ) -> ExecResult {
         let is_64 = sf == 1;
         let y = shift_reg(self.xr(rm), shift, u32::from(imm6), is_64);
         self.addsub_common(is_64, op, s, self.xr(rn), y, rd, false);
@@ -218,7 +247,17 @@ impl Cpu {
     }
 
     #[inline(always)]
-    pub(crate) fn addsub_ext(&mut self, sf: u8, op: u8, s: u8, rm: u8, option: u8, imm3: u8, rn: u8, rd: u8) -> ExecResult {
+    pub(crate) fn addsub_ext(
+        &mut self,
+        sf: u8,
+        op: u8,
+        s: u8,
+        rm: u8,
+        option: u8,
+        imm3: u8,
+        rn: u8,
+        rd: u8,
+    ) -> ExecResult {
         let is_64 = sf == 1;
         let y = extend_reg(self.xr(rm), option, imm3);
         self.addsub_common(is_64, op, s, self.xsp(rn), y, rd, true);
@@ -294,11 +333,8 @@ impl Cpu {
     #[inline(always)]
     pub(crate) fn maddl(&mut self, u: u8, rm: u8, o0: u8, ra: u8, rn: u8, rd: u8) -> ExecResult {
         let (n, m) = (self.xr(rn) as u32, self.xr(rm) as u32);
-        let product = if u == 1 {
-            u64::from(n) * u64::from(m)
-        } else {
-            (i64::from(n as i32) * i64::from(m as i32)) as u64
-        };
+        let product =
+            if u == 1 { u64::from(n) * u64::from(m) } else { (i64::from(n as i32) * i64::from(m as i32)) as u64 };
         let a = self.xr(ra);
         self.set_x(rd, if o0 == 0 { a.wrapping_add(product) } else { a.wrapping_sub(product) });
         Ok(Step::Next)

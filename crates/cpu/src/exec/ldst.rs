@@ -107,7 +107,14 @@ impl Cpu {
 
     /// Reads 1, 2, 4 or 8 bytes at a translated address.
     #[inline(always)]
-    pub(crate) fn phys_read<P: Platform>(&mut self, p: &mut P, va: u64, pa: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+    pub(crate) fn phys_read<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        pa: u64,
+        size: u8,
+        acc: Access,
+    ) -> Result<u64, SyncException> {
         let mem = p.memory();
         if let Some(off) = mem.ram_offset(pa, u64::from(size)) {
             return Ok(mem.read_at(off, size));
@@ -117,13 +124,28 @@ impl Cpu {
 
     #[cold]
     #[inline(never)]
-    fn mmio_read<P: Platform>(&mut self, p: &mut P, va: u64, pa: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+    fn mmio_read<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        pa: u64,
+        size: u8,
+        acc: Access,
+    ) -> Result<u64, SyncException> {
         p.mmio_read(self.id, PhysAddr(pa), size).ok_or_else(|| self.data_abort(va, fsc::SYNC_EXTERNAL, acc))
     }
 
     /// Writes 1, 2, 4 or 8 bytes at a translated address.
     #[inline(always)]
-    pub(crate) fn phys_write<P: Platform>(&mut self, p: &mut P, va: u64, pa: u64, size: u8, value: u64, acc: Access) -> Result<(), SyncException> {
+    pub(crate) fn phys_write<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        pa: u64,
+        size: u8,
+        value: u64,
+        acc: Access,
+    ) -> Result<(), SyncException> {
         let mem = p.memory();
         if let Some(off) = mem.ram_offset(pa, u64::from(size)) {
             mem.write_at(off, size, value);
@@ -134,7 +156,15 @@ impl Cpu {
 
     #[cold]
     #[inline(never)]
-    fn mmio_write<P: Platform>(&mut self, p: &mut P, va: u64, pa: u64, size: u8, value: u64, acc: Access) -> Result<(), SyncException> {
+    fn mmio_write<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        pa: u64,
+        size: u8,
+        value: u64,
+        acc: Access,
+    ) -> Result<(), SyncException> {
         if p.mmio_write(self.id, PhysAddr(pa), size, value) {
             Ok(())
         } else {
@@ -144,14 +174,27 @@ impl Cpu {
 
     /// A checked data read of 1..8 bytes.
     #[inline(always)]
-    pub(crate) fn read_data<P: Platform>(&mut self, p: &mut P, va: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+    pub(crate) fn read_data<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        size: u8,
+        acc: Access,
+    ) -> Result<u64, SyncException> {
         let pa = self.translate_data(va, size, acc)?;
         self.phys_read(p, va, pa, size, acc)
     }
 
     /// A checked data write of 1..8 bytes.
     #[inline(always)]
-    pub(crate) fn write_data<P: Platform>(&mut self, p: &mut P, va: u64, size: u8, value: u64, acc: Access) -> Result<(), SyncException> {
+    pub(crate) fn write_data<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        size: u8,
+        value: u64,
+        acc: Access,
+    ) -> Result<(), SyncException> {
         let acc = Access { write: true, ..acc };
         let pa = self.translate_data(va, size, acc)?;
         self.phys_write(p, va, pa, size, value, acc)
@@ -165,7 +208,13 @@ impl Cpu {
         Ok(u128::from(lo) | (u128::from(hi) << 64))
     }
 
-    fn write_data128<P: Platform>(&mut self, p: &mut P, va: u64, value: u128, acc: Access) -> Result<(), SyncException> {
+    fn write_data128<P: Platform>(
+        &mut self,
+        p: &mut P,
+        va: u64,
+        value: u128,
+        acc: Access,
+    ) -> Result<(), SyncException> {
         let acc = Access { write: true, ..acc };
         let pa = self.translate_data(va, 16, acc)?;
         self.phys_write(p, va, pa, 8, value as u64, acc)?;
@@ -194,7 +243,15 @@ impl Cpu {
     /// The common part of LDR/STR/LDRS* of a general-purpose register. `opc`: 0 store,
     /// 1 load, 2 load signed to X, 3 load signed to W. `iss_ok`: no writeback.
     #[inline(always)]
-    fn ldst_gp<P: Platform>(&mut self, p: &mut P, size: u8, opc: u8, addr: u64, rt: u8, iss_ok: bool) -> Result<(), SyncException> {
+    fn ldst_gp<P: Platform>(
+        &mut self,
+        p: &mut P,
+        size: u8,
+        opc: u8,
+        addr: u64,
+        rt: u8,
+        iss_ok: bool,
+    ) -> Result<(), SyncException> {
         let bytes = 1u8 << size;
         let sign = opc >= 2;
         let sixty_four = if opc == 3 { false } else { opc == 2 || size == 3 };
@@ -215,7 +272,14 @@ impl Cpu {
     }
 
     /// The common part of LDR/STR of a SIMD&FP register of `bytes` bytes.
-    fn ldst_fp<P: Platform>(&mut self, p: &mut P, bytes: u8, load: bool, addr: u64, rt: u8) -> Result<(), SyncException> {
+    fn ldst_fp<P: Platform>(
+        &mut self,
+        p: &mut P,
+        bytes: u8,
+        load: bool,
+        addr: u64,
+        rt: u8,
+    ) -> Result<(), SyncException> {
         let acc = Access::default();
         let r = usize::from(rt) & 31;
         match (bytes, load) {
@@ -229,7 +293,16 @@ impl Cpu {
 
     /// LDUR/STUR, post-index, LDTR/STTR, pre-index (general-purpose registers).
     #[inline(always)]
-    pub(crate) fn ldst_imm9<P: Platform>(&mut self, size: u8, opc: u8, imm9: u16, idx: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldst_imm9<P: Platform>(
+        &mut self,
+        size: u8,
+        opc: u8,
+        imm9: u16,
+        idx: u8,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         if size == 3 && opc == 2 {
             return Ok(Step::Next); // PRFUM: a hint without architectural effect.
         }
@@ -246,7 +319,16 @@ impl Cpu {
     }
 
     /// The SIMD&FP forms of [`Self::ldst_imm9`] (no unprivileged form).
-    pub(crate) fn ldst_imm9_fp<P: Platform>(&mut self, size: u8, opc: u8, imm9: u16, idx: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldst_imm9_fp<P: Platform>(
+        &mut self,
+        size: u8,
+        opc: u8,
+        imm9: u16,
+        idx: u8,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         self.check_fp_enabled()?;
         let bytes = if opc >= 2 { 16 } else { 1u8 << size };
         let base = self.base_reg(rn)?;
@@ -261,7 +343,17 @@ impl Cpu {
 
     /// LDR/STR (register offset), PRFM (register).
     #[inline(always)]
-    pub(crate) fn ldst_reg<P: Platform>(&mut self, size: u8, opc: u8, rm: u8, option: u8, s: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldst_reg<P: Platform>(
+        &mut self,
+        size: u8,
+        opc: u8,
+        rm: u8,
+        option: u8,
+        s: u8,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         if size == 3 && opc == 2 {
             return Ok(Step::Next);
         }
@@ -271,7 +363,17 @@ impl Cpu {
         Ok(Step::Next)
     }
 
-    pub(crate) fn ldst_reg_fp<P: Platform>(&mut self, size: u8, opc: u8, rm: u8, option: u8, s: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldst_reg_fp<P: Platform>(
+        &mut self,
+        size: u8,
+        opc: u8,
+        rm: u8,
+        option: u8,
+        s: u8,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         self.check_fp_enabled()?;
         let scale = if opc >= 2 { 4 } else { size };
         let base = self.base_reg(rn)?;
@@ -282,7 +384,15 @@ impl Cpu {
 
     /// LDR/STR (unsigned offset), PRFM (immediate).
     #[inline(always)]
-    pub(crate) fn ldst_uimm<P: Platform>(&mut self, size: u8, opc: u8, imm12: u16, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldst_uimm<P: Platform>(
+        &mut self,
+        size: u8,
+        opc: u8,
+        imm12: u16,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         if size == 3 && opc == 2 {
             return Ok(Step::Next);
         }
@@ -291,7 +401,15 @@ impl Cpu {
         Ok(Step::Next)
     }
 
-    pub(crate) fn ldst_uimm_fp<P: Platform>(&mut self, size: u8, opc: u8, imm12: u16, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldst_uimm_fp<P: Platform>(
+        &mut self,
+        size: u8,
+        opc: u8,
+        imm12: u16,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         self.check_fp_enabled()?;
         let scale = if opc >= 2 { 4 } else { size };
         let addr = self.base_reg(rn)?.wrapping_add(u64::from(imm12) << scale);
@@ -321,7 +439,17 @@ impl Cpu {
 
     /// LDP/STP/LDPSW/LDNP/STNP of general-purpose registers.
     #[inline(always)]
-    pub(crate) fn ldstp<P: Platform>(&mut self, opc: u8, idx: u8, l: u8, imm7: u8, rt2: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldstp<P: Platform>(
+        &mut self,
+        opc: u8,
+        idx: u8,
+        l: u8,
+        imm7: u8,
+        rt2: u8,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         let scale = if opc == 2 { 3 } else { 2 };
         let bytes = 1u8 << scale;
         let base = self.base_reg(rn)?;
@@ -348,7 +476,17 @@ impl Cpu {
     }
 
     /// LDP/STP/LDNP/STNP of SIMD&FP registers.
-    pub(crate) fn ldstp_fp<P: Platform>(&mut self, opc: u8, idx: u8, l: u8, imm7: u8, rt2: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
+    pub(crate) fn ldstp_fp<P: Platform>(
+        &mut self,
+        opc: u8,
+        idx: u8,
+        l: u8,
+        imm7: u8,
+        rt2: u8,
+        rn: u8,
+        rt: u8,
+        p: &mut P,
+    ) -> ExecResult {
         self.check_fp_enabled()?;
         let scale = 2 + opc;
         let bytes = 1u8 << scale;

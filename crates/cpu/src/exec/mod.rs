@@ -134,9 +134,15 @@ impl Cpu {
             }
             Insn::LdstUimm { size, opc, imm12, rn, rt } => self.ldst_uimm(size, opc, imm12, rn, rt, p),
             Insn::LdstUimmFp { size, opc, imm12, rn, rt } => self.ldst_uimm_fp(size, opc, imm12, rn, rt, p),
-            Insn::LogicReg { sf, opc, shift, n, rm, imm6, rn, rd } => self.logic_reg(sf, opc, shift, n, rm, imm6, rn, rd),
-            Insn::AddsubReg { sf, op, s, shift, rm, imm6, rn, rd } => self.addsub_reg(sf, op, s, shift, rm, imm6, rn, rd),
-            Insn::AddsubExt { sf, op, s, rm, option, imm3, rn, rd } => self.addsub_ext(sf, op, s, rm, option, imm3, rn, rd),
+            Insn::LogicReg { sf, opc, shift, n, rm, imm6, rn, rd } => {
+                self.logic_reg(sf, opc, shift, n, rm, imm6, rn, rd)
+            }
+            Insn::AddsubReg { sf, op, s, shift, rm, imm6, rn, rd } => {
+                self.addsub_reg(sf, op, s, shift, rm, imm6, rn, rd)
+            }
+            Insn::AddsubExt { sf, op, s, rm, option, imm3, rn, rd } => {
+                self.addsub_ext(sf, op, s, rm, option, imm3, rn, rd)
+            }
             Insn::AddsubCarry { sf, op, s, rm, rn, rd } => self.addsub_carry(sf, op, s, rm, rn, rd),
             Insn::CcmpReg { sf, op, rm, cond, rn, nzcv } => self.ccmp(sf, op, self.xr(rm), cond, rn, nzcv),
             Insn::CcmpImm { sf, op, imm5, cond, rn, nzcv } => self.ccmp(sf, op, u64::from(imm5), cond, rn, nzcv),

@@ -1,0 +1,273 @@
+//! A SoC built from a [`Model`]: RAM, the bus with its MMIO devices, platform PSCI, and the
+//! cores; image loading and the boot protocol of DESIGN.md (core 0 at EL2 at the entry point,
+//! x0 = device tree); and a deterministic run loop that drives the cores in quanta.
+
+use cpu::{Cpu, Exit, FirmwareCall, Functional, Memory, PhysAddr, Platform, SysReg};
+use devices::mmio::{MmioAccess, MmioDevice};
+use devices::pl011::{Pl011, RxSource, TxSink};
+use devices::psci::{Psci, PsciOutcome};
+
+use crate::loader::{self, ImageSpec, LoadError, LoadedImage, RamRange};
+use crate::model::Model;
+
+/// Instructions a core runs before the scheduler looks at the others and at the limits.
+const QUANTUM: u64 = 100_000;
+
+/// Host-side errors while building or loading a SoC.
+#[derive(Debug, thiserror::Error)]
+pub enum SocError {
+    /// An image could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The device tree could not be generated.
+    #[error("cannot generate the device tree: {0}")]
+    Dtb(#[from] crate::dtb::DtbError),
+    /// The device tree does not fit in RAM next to the images.
+    #[error("no room in RAM for the {size}-byte device tree")]
+    NoRoomForDtb {
+        /// Size of the blob.
+        size: usize,
+    },
+    /// No image was given.
+    #[error("no image to run")]
+    NoImage,
+}
+
+/// A device mapped on the bus.
+struct MappedDevice {
+    base: u64,
+    size: u64,
+    device: Box<dyn MmioDevice>,
+}
+
+/// Everything the cores reach outside themselves: RAM, devices, firmware.
+pub struct Bus {
+    memory: Memory,
+    devices: Vec<MappedDevice>,
+    psci: Psci,
+}
+
+impl Bus {
+    fn device_at(&mut self, pa: u64, size: u8) -> Option<(&mut MappedDevice, u64)> {
+        self.devices
+            .iter_mut()
+            .find(|d| pa >= d.base && pa - d.base < d.size && pa - d.base + u64::from(size) <= d.size)
+            .map(|d| {
+                let offset = pa - d.base;
+                (d, offset)
+            })
+    }
+
+    /// The RAM.
+    pub fn memory_ref(&self) -> &Memory {
+        &self.memory
+    }
+}
+
+impl Platform for Bus {
+    #[inline(always)]
+    fn memory(&mut self) -> &mut Memory {
+        &mut self.memory
+    }
+
+    fn mmio_read(&mut self, cpu: usize, pa: PhysAddr, size: u8) -> Option<u64> {
+        let (mapped, offset) = self.device_at(pa.0, size)?;
+        mapped.device.read(MmioAccess { offset, size, cpu }).ok()
+    }
+
+    fn mmio_write(&mut self, cpu: usize, pa: PhysAddr, size: u8, value: u64) -> bool {
+        match self.device_at(pa.0, size) {
+            Some((mapped, offset)) => mapped.device.write(MmioAccess { offset, size, cpu }, value).is_ok(),
+            None => false,
+        }
+    }
+
+    fn firmware_call(&mut self, cpu: usize, function_id: u64, args: [u64; 3]) -> FirmwareCall {
+        // SMC Calling Convention: the function ID is W0.
+        match self.psci.call(function_id as u32, args, cpu) {
+            PsciOutcome::Return(value) => FirmwareCall::Return(value),
+            PsciOutcome::SystemOff => FirmwareCall::SystemOff,
+            PsciOutcome::SystemReset => FirmwareCall::SystemReset,
+            // CPU_ON arrives with the multi-core issue: until then no other core can start.
+            PsciOutcome::CpuOn { .. } => FirmwareCall::Return(devices::psci::NOT_SUPPORTED as u64),
+            PsciOutcome::NotPsci => FirmwareCall::NotHandled,
+        }
+    }
+}
+
+/// Options for building a SoC that the model does not fix.
+pub struct SocOptions {
+    /// Where UART0 transmits.
+    pub uart_tx: TxSink,
+    /// Where UART0 receives from.
+    pub uart_rx: RxSource,
+}
+
+impl Default for SocOptions {
+    fn default() -> Self {
+        SocOptions { uart_tx: TxSink::Stdout, uart_rx: RxSource::None }
+    }
+}
+
+/// Why [`Soc::run`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopCause {
+    /// PSCI SYSTEM_OFF.
+    PowerOff,
+    /// PSCI SYSTEM_RESET.
+    Reset,
+    /// The instruction limit was reached.
+    InstructionLimit,
+    /// The cycle limit was reached.
+    CycleLimit,
+    /// Every core waits for an interrupt that nothing can raise.
+    Idle,
+    /// A host breakpoint was hit on the given core.
+    Breakpoint(usize),
+}
+
+/// Limits for [`Soc::run`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunLimits {
+    /// Stop after this many instructions (all cores together).
+    pub max_instructions: Option<u64>,
+    /// Stop after this many cycles of core 0.
+    pub max_cycles: Option<u64>,
+}
+
+/// A built SoC.
+pub struct Soc {
+    /// The model it was built from.
+    pub model: Model,
+    /// The cores, in MPIDR order; only core 0 runs until PSCI CPU_ON exists.
+    pub cores: Vec<Cpu>,
+    /// RAM and devices.
+    pub bus: Bus,
+    /// Where the device tree was placed, once images are loaded.
+    pub dtb_address: Option<PhysAddr>,
+    /// The generated device tree.
+    pub dtb: Vec<u8>,
+    images: Vec<LoadedImage>,
+}
+
+impl Soc {
+    /// Builds the SoC of `model`: RAM, UARTs, PSCI, and the cores at reset.
+    pub fn new(model: Model, options: SocOptions) -> Result<Soc, SocError> {
+        let memory = Memory::new(PhysAddr(model.ram.base), model.ram.size);
+        let mut devices = Vec::new();
+        let mut tx = Some(options.uart_tx);
+        let mut rx = Some(options.uart_rx);
+        for uart in &model.uarts {
+            // UART0 gets the host console; the others transmit into the void.
+            let (t, r) = match (tx.take(), rx.take()) {
+                (Some(t), Some(r)) => (t, r),
+                _ => (TxSink::Capture(Default::default()), RxSource::None),
+            };
+            devices.push(MappedDevice { base: uart.base, size: 0x1000, device: Box::new(Pl011::new(t, r)) });
+        }
+        let cores = model.core_mpidrs().into_iter().enumerate().map(|(i, mpidr)| Cpu::new(i, mpidr)).collect();
+        let dtb = crate::dtb::generate(&model)?;
+        Ok(Soc {
+            model,
+            cores,
+            bus: Bus { memory, devices, psci: Psci::new() },
+            dtb_address: None,
+            dtb,
+            images: Vec::new(),
+        })
+    }
+
+    fn ram_ranges(&self) -> Vec<RamRange> {
+        vec![RamRange { base: self.model.ram.base, size: self.model.ram.size }]
+    }
+
+    /// Loads images (ELF, or raw at an address), places the device tree, and resets core 0 to
+    /// the entry of the first image at EL2 with x0 = device tree address.
+    pub fn load(&mut self, images: &[ImageSpec]) -> Result<(), SocError> {
+        if images.is_empty() {
+            return Err(SocError::NoImage);
+        }
+        let ram = self.ram_ranges();
+        let loaded: Vec<LoadedImage> = images.iter().map(|spec| loader::load(spec, &ram)).collect::<Result<_, _>>()?;
+        for image in &loaded {
+            for seg in &image.segments {
+                // The loader checked the segment lies in RAM.
+                self.bus.memory.write_bytes(PhysAddr(seg.addr), &seg.data);
+            }
+        }
+        let dtb_address = self.place_dtb(&loaded)?;
+        self.bus.memory.write_bytes(dtb_address, &self.dtb);
+        self.dtb_address = Some(dtb_address);
+        let entry = loaded[0].entry;
+        self.images = loaded;
+        let core = &mut self.cores[0];
+        core.pc = entry;
+        core.x[0] = dtb_address.0;
+        Ok(())
+    }
+
+    /// The device tree goes at the base of RAM (as QEMU does for bare-metal images) unless an
+    /// image is there, else at the first 2 MiB boundary after every image.
+    fn place_dtb(&self, images: &[LoadedImage]) -> Result<PhysAddr, SocError> {
+        let size = self.dtb.len() as u64;
+        let overlaps = |start: u64| {
+            images
+                .iter()
+                .flat_map(|i| i.segments.iter())
+                .any(|s| s.addr < start + size && start < s.addr + s.data.len() as u64)
+        };
+        let base = self.model.ram.base;
+        let end = base + self.model.ram.size;
+        if !overlaps(base) {
+            return Ok(PhysAddr(base));
+        }
+        let top =
+            images.iter().flat_map(|i| i.segments.iter()).map(|s| s.addr + s.data.len() as u64).max().unwrap_or(base);
+        let candidate = (top + 0x1f_ffff) & !0x1f_ffff;
+        if candidate + size <= end {
+            Ok(PhysAddr(candidate))
+        } else {
+            Err(SocError::NoRoomForDtb { size: self.dtb.len() })
+        }
+    }
+
+    /// The address of a symbol of the loaded ELF images.
+    pub fn symbol(&self, name: &str) -> Option<u64> {
+        self.images.iter().find_map(|i| i.symbol(name))
+    }
+
+    /// Runs until power-off, reset, a limit, or all cores idle.
+    pub fn run(&mut self, limits: RunLimits) -> StopCause {
+        loop {
+            let core = &mut self.cores[0];
+            let done = core.counters.instructions;
+            let mut budget = QUANTUM;
+            if let Some(max) = limits.max_instructions {
+                if done >= max {
+                    return StopCause::InstructionLimit;
+                }
+                budget = budget.min(max - done);
+            }
+            if let Some(max) = limits.max_cycles {
+                if core.counters.cycles >= max {
+                    return StopCause::CycleLimit;
+                }
+                // Functional timing charges one cycle per instruction.
+                budget = budget.min(max - core.counters.cycles);
+            }
+            match core.run(&mut self.bus, &mut Functional, budget) {
+                Exit::PowerOff => return StopCause::PowerOff,
+                Exit::Reset => return StopCause::Reset,
+                Exit::Breakpoint => return StopCause::Breakpoint(0),
+                // Nothing can raise an interrupt before the GIC exists.
+                Exit::WaitForInterrupt if !core.wakeup_pending() => return StopCause::Idle,
+                Exit::WaitForInterrupt | Exit::Yield | Exit::Budget => {}
+            }
+        }
+    }
+
+    /// Reads a system register of a core (tests, tools).
+    pub fn sysreg(&self, core: usize, reg: SysReg) -> u64 {
+        self.cores[core].sysreg(reg)
+    }
+}

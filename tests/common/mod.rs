@@ -1,0 +1,70 @@
+//! Shared helpers of the integration tests: running firmware on HyperSoC and on QEMU.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hypersoc::devices::pl011::{RxSource, SharedBuffer, TxSink};
+use hypersoc::soc::loader::ImageSpec;
+use hypersoc::soc::machine::{RunLimits, Soc, SocOptions, StopCause};
+use hypersoc::soc::model::Model;
+
+/// Runs an image on the `virt` model until it powers off; returns the UART output.
+pub fn run_on_hypersoc(image: &Path) -> (StopCause, Vec<u8>) {
+    let model = Model::load("virt").expect("built-in model");
+    let buffer = SharedBuffer::default();
+    let options = SocOptions { uart_tx: TxSink::Capture(buffer.clone()), uart_rx: RxSource::None };
+    let mut soc = Soc::new(model, options).expect("SoC builds");
+    let spec = ImageSpec::parse(image.to_str().expect("UTF-8 path")).expect("image spec");
+    soc.load(&[spec]).expect("image loads");
+    let cause = soc.run(RunLimits { max_instructions: Some(200_000_000), max_cycles: None });
+    let out = buffer.lock().map(|b| b.clone()).unwrap_or_default();
+    (cause, out)
+}
+
+/// Whether oracle tests must run (CI) rather than skip when the oracle is missing.
+pub fn oracles_required() -> bool {
+    std::env::var("HYPERSOC_REQUIRE_ORACLES").is_ok_and(|v| v == "1")
+}
+
+/// Whether a program is on PATH.
+pub fn have(program: &str) -> bool {
+    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+}
+
+/// Runs an image on `qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 -cpu
+/// cortex-a57`; returns its serial output, or `None` (after printing a skip line) when QEMU is
+/// not installed and oracles are optional.
+pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
+    if !have("qemu-system-aarch64") {
+        assert!(!oracles_required(), "HYPERSOC_REQUIRE_ORACLES=1 but qemu-system-aarch64 is not installed");
+        println!("SKIP: qemu-system-aarch64 not found; install qemu-system-arm to run the oracle comparison");
+        return None;
+    }
+    let mut child = Command::new("qemu-system-aarch64")
+        .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57", "-m", "128M"])
+        .args(["-nographic", "-nic", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-kernel"])
+        .arg(image)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("qemu-system-aarch64 starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if child.try_wait().expect("wait for qemu").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("QEMU did not power off within 60 s running {}", image.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = Vec::new();
+    child.stdout.take().expect("piped stdout").read_to_end(&mut out).expect("read qemu output");
+    Some(out)
+}
