@@ -35,14 +35,35 @@ pub fn have(program: &str) -> bool {
     Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
 }
 
+/// The oldest QEMU the comparisons trust: 8.0 fixed the data-abort syndrome (ISV only for
+/// stage 2 aborts) and 9.0 added the Device-memory alignment checks with the MMU off.
+const MIN_QEMU: (u32, u32) = (9, 0);
+
+/// The `major.minor` of `qemu-system-aarch64 --version`, if it runs.
+fn qemu_version() -> Option<(u32, u32)> {
+    let out = Command::new("qemu-system-aarch64").arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.split_whitespace().skip_while(|w| *w != "version").nth(1)?;
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??))
+}
+
 /// Runs an image on `qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 -cpu
-/// cortex-a57`; returns its serial output, or `None` (after printing a skip line) when QEMU is
-/// not installed and oracles are optional.
+/// cortex-a57`; returns its serial output, or `None` (after printing a skip line) when a recent
+/// enough QEMU is not installed and oracles are optional.
 pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
-    if !have("qemu-system-aarch64") {
-        assert!(!oracles_required(), "HYPERSOC_REQUIRE_ORACLES=1 but qemu-system-aarch64 is not installed");
-        println!("SKIP: qemu-system-aarch64 not found; install qemu-system-arm to run the oracle comparison");
-        return None;
+    let skip = |why: String| {
+        assert!(!oracles_required(), "HYPERSOC_REQUIRE_ORACLES=1 but {why}");
+        println!(
+            "SKIP: {why}; install qemu-system-arm >= {}.{} (see README) to run the oracle comparison",
+            MIN_QEMU.0, MIN_QEMU.1
+        );
+        None
+    };
+    match qemu_version() {
+        None => return skip("qemu-system-aarch64 not found".into()),
+        Some(v) if v < MIN_QEMU => return skip(format!("qemu-system-aarch64 is version {}.{}", v.0, v.1)),
+        Some(_) => {}
     }
     let mut child = Command::new("qemu-system-aarch64")
         .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57", "-m", "128M"])

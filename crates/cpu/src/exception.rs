@@ -111,15 +111,20 @@ pub mod hcr {
     pub const TSC: u64 = 1 << 19;
     /// HVC disabled.
     pub const HCD: u64 = 1 << 29;
+    /// Trap WFI to EL2.
+    pub const TWI: u64 = 1 << 13;
+    /// Trap WFE to EL2.
+    pub const TWE: u64 = 1 << 14;
+    /// Trap DC ZVA to EL2.
+    pub const TDZ: u64 = 1 << 28;
 }
 
 impl Cpu {
     /// Target EL of a synchronous exception raised at the current EL (D1.10.4): EL0 goes to EL1
     /// unless HCR_EL2.TGE routes it to EL2; nothing is taken to a lower EL.
     pub(crate) fn sync_target_el(&self, to_el2: bool) -> u8 {
-        if to_el2 || self.pstate.el == 2 {
-            2
-        } else if self.pstate.el == 0 && self.sysreg(SysReg::HCR_EL2) & hcr::TGE != 0 {
+        let tge_routes_el0 = self.pstate.el == 0 && self.sysreg(SysReg::HCR_EL2) & hcr::TGE != 0;
+        if to_el2 || self.pstate.el == 2 || tge_routes_el0 {
             2
         } else {
             1
@@ -210,8 +215,9 @@ impl Cpu {
         };
         self.set_pstate(new);
         // The local monitor is cleared by an exception return (B2.9.x, ClearExclusiveLocal in
-        // AArch64.ExceptionReturn).
+        // AArch64.ExceptionReturn), and the Event Register is set (D1.16.1).
         self.reservation = None;
+        self.event = true;
         self.pc = target_pc;
     }
 

@@ -5,6 +5,8 @@
 
 #![no_std]
 
+pub mod traps;
+
 pub use support::{print, println};
 
 /// Prints the program's header line.

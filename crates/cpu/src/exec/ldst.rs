@@ -73,14 +73,14 @@ impl Cpu {
         Ok(sp)
     }
 
-    /// The data abort for `va`, with the syndrome the target EL gets.
-    ///
-    /// ISV: the ARM ARM allows the instruction syndrome for aborts taken to EL2; like QEMU we
-    /// report it for every data abort taken to EL2 by a single general-purpose register access.
+    /// The data abort for `va`. The instruction syndrome (ISV = 1 with SAS/SSE/SRT/SF/AR) is
+    /// reported only for stage 2 aborts of single general-purpose register accesses without
+    /// writeback (D13.2.37 "ISV"; `acc.iss` is 0 for the other forms); stage 1 and bus aborts
+    /// have ISV = 0.
     #[cold]
-    fn data_abort(&self, va: u64, dfsc: u32, acc: Access) -> SyncException {
+    fn data_abort(&self, va: u64, dfsc: u32, acc: Access, stage2: bool) -> SyncException {
         let mut iss = dfsc | (u32::from(acc.write) << 6);
-        if self.sync_target_el(false) == 2 {
+        if stage2 {
             iss |= acc.iss;
         }
         SyncException { far: Some(va), ..SyncException::new(ec::DABT_LOWER, iss) }
@@ -94,13 +94,13 @@ impl Cpu {
         if va & (u64::from(size) - 1) != 0 {
             let sctlr = self.regime_sctlr();
             if acc.strict || sctlr & sctlr::A != 0 || sctlr & sctlr::M == 0 {
-                return Err(self.data_abort(va, fsc::ALIGNMENT, acc));
+                return Err(self.data_abort(va, fsc::ALIGNMENT, acc, false));
             }
         }
         if va >> PA_BITS != 0 {
             // D5.2.9: with stage 1 disabled, an address above the PA size is an Address size
             // fault at level 0.
-            return Err(self.data_abort(va, fsc::ADDR_SIZE_L0, acc));
+            return Err(self.data_abort(va, fsc::ADDR_SIZE_L0, acc, false));
         }
         Ok(va)
     }
@@ -132,7 +132,7 @@ impl Cpu {
         size: u8,
         acc: Access,
     ) -> Result<u64, SyncException> {
-        p.mmio_read(self.id, PhysAddr(pa), size).ok_or_else(|| self.data_abort(va, fsc::SYNC_EXTERNAL, acc))
+        p.mmio_read(self.id, PhysAddr(pa), size).ok_or_else(|| self.data_abort(va, fsc::SYNC_EXTERNAL, acc, false))
     }
 
     /// Writes 1, 2, 4 or 8 bytes at a translated address.
@@ -168,7 +168,7 @@ impl Cpu {
         if p.mmio_write(self.id, PhysAddr(pa), size, value) {
             Ok(())
         } else {
-            Err(self.data_abort(va, fsc::SYNC_EXTERNAL, acc))
+            Err(self.data_abort(va, fsc::SYNC_EXTERNAL, acc, false))
         }
     }
 

@@ -11,6 +11,8 @@ use crate::sysreg_table::{SysReg, SYSREGS};
 /// SCTLR_EL1 bits that open instructions and registers to EL0 (D13.2.113).
 mod el0 {
     pub const UMA: u64 = 1 << 9;
+    pub const NTWI: u64 = 1 << 16;
+    pub const NTWE: u64 = 1 << 18;
     pub const DZE: u64 = 1 << 14;
     pub const UCT: u64 = 1 << 15;
     pub const UCI: u64 = 1 << 26;
@@ -87,22 +89,24 @@ impl Cpu {
                 Ok(Step::Exit(StopReason::Yield))
             }
             (0, 2) => {
-                // WFE completes at once if the Event Register is set (D1.16.1), clearing it.
-                self.pc = self.pc.wrapping_add(4);
+                // WFE completes at once if the Event Register is set (D1.16.1), clearing it;
+                // only a WFE that would wait can be trapped.
                 if self.event {
                     self.event = false;
-                    Ok(Step::Jump)
-                } else {
-                    Ok(Step::Exit(StopReason::Yield))
+                    return Ok(Step::Next);
                 }
+                self.check_wfx_trap(true)?;
+                self.pc = self.pc.wrapping_add(4);
+                Ok(Step::Exit(StopReason::Yield))
             }
             (0, 3) => {
-                self.pc = self.pc.wrapping_add(4);
+                // A WFI with an interrupt pending completes at once and is never trapped.
                 if self.wakeup_pending() {
-                    Ok(Step::Jump)
-                } else {
-                    Ok(Step::Exit(StopReason::WaitForInterrupt))
+                    return Ok(Step::Next);
                 }
+                self.check_wfx_trap(false)?;
+                self.pc = self.pc.wrapping_add(4);
+                Ok(Step::Exit(StopReason::WaitForInterrupt))
             }
             (0, 4) | (0, 5) => {
                 self.event = true;
@@ -110,6 +114,24 @@ impl Cpu {
             }
             _ => Ok(Step::Next),
         }
+    }
+
+    /// The traps of a WFI (`wfe` false) or WFE that would enter a low-power state (D1.16.3):
+    /// at EL0 SCTLR_EL1.nTWI/nTWE clear traps to EL1 (or EL2 when HCR_EL2.TGE routes EL0
+    /// exceptions there), then at EL0/EL1 HCR_EL2.TWI/TWE trap to EL2. The syndrome is EC 0x01
+    /// with CV = 1, COND = 0b1110 (an unconditional A64 instruction) and TI = 1 for WFE.
+    fn check_wfx_trap(&self, wfe: bool) -> Result<(), SyncException> {
+        const CV_AL: u32 = (1 << 24) | (0b1110 << 20);
+        let iss = CV_AL | u32::from(wfe);
+        let el = self.pstate.el;
+        let (sctlr_bit, hcr_bit) = if wfe { (el0::NTWE, hcr::TWE) } else { (el0::NTWI, hcr::TWI) };
+        if el == 0 && self.sysreg(SysReg::SCTLR_EL1) & sctlr_bit == 0 {
+            return Err(SyncException::new(ec::WFX, iss));
+        }
+        if el < 2 && self.sysreg(SysReg::HCR_EL2) & hcr_bit != 0 {
+            return Err(SyncException { to_el2: true, ..SyncException::new(ec::WFX, iss) });
+        }
+        Ok(())
     }
 
     /// MSR (immediate) to SPSel, DAIFSet and DAIFClr (C5.2).
@@ -249,6 +271,13 @@ impl Cpu {
                 self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2)),
             ),
             SysReg::CNTHP_TVAL_EL2 => tval(self.sysreg(SysReg::CNTHP_CVAL_EL2), self.timer_count()),
+            // D13.2.x DCZID_EL0.DZP (bit 4): DC ZVA is prohibited at EL0 when SCTLR_EL1.DZE is 0,
+            // and at EL0/EL1 when HCR_EL2.TDZ traps it.
+            SysReg::DCZID_EL0 => {
+                let prohibited = (el == 0 && self.sysreg(SysReg::SCTLR_EL1) & el0::DZE == 0)
+                    || (el < 2 && self.sysreg(SysReg::HCR_EL2) & hcr::TDZ != 0);
+                self.sys[reg as usize] | (u64::from(prohibited) << 4)
+            }
             SysReg::RVBAR_EL2 | SysReg::OSLAR_EL1 => 0,
             _ => self.sys[reg as usize],
         }
@@ -316,6 +345,9 @@ impl Cpu {
             (3, 7, 4, 1) => {
                 if el == 0 && sctlr1 & el0::DZE == 0 {
                     return Err(trap);
+                }
+                if el < 2 && self.sysreg(SysReg::HCR_EL2) & hcr::TDZ != 0 {
+                    return Err(SyncException { to_el2: true, ..trap });
                 }
                 self.dc_zva(self.xr(rt), p)
             }

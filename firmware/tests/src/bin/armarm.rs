@@ -1,0 +1,142 @@
+//! Behaviour compared with the ARM ARM (DDI 0487) only, because QEMU (10.0, the oracle of the
+//! other programs) does not model it or models it differently. The expected output is checked in as
+//! `tests/expected/armarm.txt`; every line there was derived from the rule cited below, not
+//! copied from HyperSoC.
+//!
+//! 1. SP alignment checking (D1.8.2): SCTLR_ELx.SA / SCTLR_EL1.SA0 set, a load/store whose base
+//!    is SP not 16-byte aligned takes an SP alignment fault (EC 0x26, ISS 0). QEMU does not
+//!    implement SP alignment checking.
+//! 2. STXR to a misaligned address without a reservation (C6.2 STXR,
+//!    AArch64.ExclusiveMonitorsPass): the alignment check comes before the monitor check, so it
+//!    faults. QEMU fails the store (status 1) without an alignment check.
+//! 3. MSR DAIFSet at EL0 with SCTLR_EL1.UMA = 0 (D13.2 SCTLR_EL1.UMA, ISS of EC 0x18): the
+//!    ISS holds Op0 = 0, Op2 = 0b110 in [19:17], Op1 = 0b011 in [16:14], CRn = 4, Rt = 31,
+//!    CRm = the immediate. QEMU reports Op1 and Op2 swapped.
+//! 4. DC ZVA to Device memory (C5.3.x DC ZVA): an Alignment fault, reported as a write (WnR = 1,
+//!    CM = 0) with FAR = the address given. QEMU zeroes the block.
+//! 5. WFE at EL0 with SCTLR_EL1.nTWE = 0 and the Event Register clear (D1.16.3): trapped to EL1
+//!    with EC 0x01, CV = 1, COND = 0b1110, TI = 1. QEMU never traps WFE.
+
+#![no_std]
+#![no_main]
+
+use core::arch::asm;
+
+use fwtest::{line, println, probe, traps};
+use support::{read_sysreg, write_sysreg};
+
+support::entry!(main);
+
+/// 64 bytes of data, 64-byte aligned (one DC ZVA block of DCZID_EL0.BS = 4).
+#[repr(C, align(64))]
+struct Buffer([u8; 64]);
+
+static mut BUFFER: Buffer = Buffer([0x5a; 64]);
+
+fn buffer() -> u64 {
+    core::ptr::addr_of_mut!(BUFFER) as u64
+}
+
+fn main() {
+    fwtest::begin("armarm");
+    traps::install();
+    sp_alignment_el2();
+    println!("el2 stxr unaligned, no reservation");
+    probe!("stxr x +4", "clrex\nstxr {w:w}, {v}, [{a}]", buffer() + 4);
+    println!("el2 dc zva device");
+    probe!("dc zva", "dc zva, {a}", buffer());
+    let r = support::drop_to_el1(at_el1, support::el1_stack_top(), 0);
+    line("el1 returned", &[r]);
+    fwtest::end();
+}
+
+/// Loads through SP = `sp` with SPSel = 0 at the current EL (EL2 or EL1), so the exception is
+/// taken on a good SP_ELx (case 1).
+fn sp_case(label: &str, sp: u64) {
+    let at: u64;
+    // SAFETY: SP_EL0 is saved and restored around the load; with SPSel = 0 an exception is taken
+    // on SP_ELx, and the handler resumes after the load.
+    unsafe {
+        asm!(
+            "mrs {keep}, sp_el0",
+            "msr sp_el0, {sp}",
+            "msr spsel, #0",
+            "adr {at}, 2f",
+            "2: ldr {v}, [sp]",
+            "msr spsel, #1",
+            "msr sp_el0, {keep}",
+            sp = in(reg) sp, at = out(reg) at, keep = out(reg) _, v = out(reg) _,
+        )
+    }
+    // No FAR: an SP alignment fault does not write it (D13.2.x FAR_ELx).
+    traps::report_mode(label, at);
+}
+
+fn sp_alignment_el2() {
+    println!("el2 sp alignment");
+    let sctlr = read_sysreg!(sctlr_el2);
+    sp_case("sa=1 sp+8", buffer() + 8);
+    sp_case("sa=1 sp+0", buffer());
+    write_sysreg!(sctlr_el2, sctlr & !(1 << 3));
+    support::sysreg::isb();
+    sp_case("sa=0 sp+8", buffer() + 8);
+    write_sysreg!(sctlr_el2, sctlr);
+    support::sysreg::isb();
+}
+
+extern "C" fn at_el1(_: u64) -> u64 {
+    println!("el1 sp alignment");
+    let sctlr = read_sysreg!(sctlr_el1);
+    sp_case("sa=1 sp+8", buffer() + 8);
+    write_sysreg!(sctlr_el1, sctlr & !(1 << 3));
+    support::sysreg::isb();
+    sp_case("sa=0 sp+8", buffer() + 8);
+    // EL0 with SA0 = 1, every EL0 control closed (UMA, DZE, UCT, nTWI, nTWE, UCI = 0).
+    let closed = (sctlr | (1 << 4)) & !((1 << 9) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 18) | (1 << 26));
+    write_sysreg!(sctlr_el1, closed);
+    support::sysreg::isb();
+    let r = support::drop_to_el0(at_el0, support::el0_stack_top(), 1);
+    // SA0 = 0 and DZE = 1.
+    write_sysreg!(sctlr_el1, (closed & !(1 << 4)) | (1 << 14));
+    support::sysreg::isb();
+    let s = support::drop_to_el0(at_el0, support::el0_stack_top(), 0);
+    write_sysreg!(sctlr_el1, sctlr);
+    support::sysreg::isb();
+    r + s
+}
+
+/// At EL0 (always SP_EL0).
+extern "C" fn at_el0(sa0: u64) -> u64 {
+    println!("el0 sa0={}", sa0);
+    let sp = buffer() + 8;
+    let at: u64;
+    // SAFETY: SP is restored after the load; at EL0 SP is SP_EL0 and the exception is taken to
+    // EL1 on SP_EL1.
+    unsafe {
+        asm!(
+            "mov {keep}, sp",
+            "mov sp, {sp}",
+            "adr {at}, 2f",
+            "2: ldr {v}, [sp, #8]",
+            "mov sp, {keep}",
+            sp = in(reg) sp, at = out(reg) at, keep = out(reg) _, v = out(reg) _,
+        )
+    }
+    traps::report_mode("ldr [sp, #8]", at);
+    if sa0 == 1 {
+        // Cases 3 and 5, with UMA = 0 and nTWE = 0.
+        let at: u64;
+        // SAFETY: the MSR is trapped; the handler resumes after it.
+        unsafe { asm!("adr {at}, 2f", "2: msr daifset, #2", at = out(reg) at) }
+        traps::report_mode("msr daifset uma=0", at);
+        let at: u64;
+        // SAFETY: the WFE is trapped (the Event Register is clear after the exception return
+        // that entered EL0... and cleared again by a first WFE if an event was pending).
+        unsafe { asm!("sevl", "wfe", "adr {at}, 2f", "2: wfe", at = out(reg) at) }
+        traps::report_mode("wfe ntwe=0", at);
+    } else {
+        // Case 4 at EL0 with DZE = 1.
+        probe!("dc zva dze=1", "dc zva, {a}", buffer() + 8);
+    }
+    0x10 + sa0
+}
