@@ -53,7 +53,7 @@ macro_rules! oracle_tests {
     };
 }
 
-oracle_tests!(hello, exceptions, alignment, levels);
+oracle_tests!(hello, exceptions, alignment, levels, platform);
 
 #[test]
 fn armarm() {

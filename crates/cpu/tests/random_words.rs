@@ -36,8 +36,9 @@ impl Platform for TestPlatform {
     }
 }
 
-const KNOWN_CLASSES: [u8; 14] = [
+const KNOWN_CLASSES: [u8; 15] = [
     ec::BRK,
+    ec::WFX,
     ec::IABT_LOWER,
     ec::IABT_SAME,
     ec::ILLEGAL_STATE,

@@ -90,7 +90,9 @@ impl Platform for Bus {
             PsciOutcome::SystemReset => FirmwareCall::SystemReset,
             // CPU_ON arrives with the multi-core issue: until then no other core can start.
             PsciOutcome::CpuOn { .. } => FirmwareCall::Return(devices::psci::NOT_SUPPORTED as u64),
-            PsciOutcome::NotPsci => FirmwareCall::NotHandled,
+            // The platform stands in for EL3 firmware, which answers a function ID it does not
+            // know with SMCCC's Unknown Function Identifier, -1 sign-extended (SMCCC 1.1, 5.2).
+            PsciOutcome::NotPsci => FirmwareCall::Return(u64::MAX),
         }
     }
 }
