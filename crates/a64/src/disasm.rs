@@ -11,11 +11,21 @@
 //! Differences in layout from objdump's own text, which the golden tests normalize away:
 //! * one space, not a tab, separates the mnemonic from its operands;
 //! * no trailing `// ...` comment (objdump's `// #-1`, `// b.none`, ...) and no `<symbol>`;
-//! * an unallocated word prints as objdump prints it: `.inst 0x0000abcd ; undefined`.
+//! * an unallocated word prints as objdump prints it: `.inst 0x0001abcd ; undefined`, `udf #1`,
+//!   `.inst 0x00200000 ; NYI`, and a word of the op0 = 0b00 system space as a generic
+//!   `msr s0_1_c2_c3_4, x5`. DCPS1-3 and DRPS, which ARMv8.0 makes UNDEFINED outside Debug state
+//!   (so the decoder rejects them), print by name.
 //!
 //! Encodings objdump knows from later architecture versions (PAC and BTI hints, `cfinv`,
 //! ARMv8.1+ system registers, ...) print as their ARMv8.0 form (`hint #0x19`,
-//! `mrs x0, s3_0_c4_c2_3`) or as undefined, since the decoder is strictly ARMv8.0-A + CRC32.
+//! `mrs x0, s3_0_c4_c2_3`, `msr s0_0_c4_c0_0, xzr`) or as undefined, since the decoder is strictly
+//! ARMv8.0-A + CRC32.
+//!
+//! Where binutils is stricter than the decoder about an encoding ARMv8.0 makes CONSTRAINED
+//! UNPREDICTABLE, Display follows objdump while the decoder (and so the CPU) keeps the instruction:
+//! LDAR with its should-be-one Rs/Rt2 fields not all ones and LDPSW with Rt == Rt2 or writing
+//! back to a loaded base print as undefined, and `MSR SPSel, #imm` with imm > 1 as
+//! `msr s0_0_c4_c<imm>_5, xzr`.
 
 use core::fmt::{self, Write};
 
@@ -134,9 +144,41 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
     }
 }
 
-/// objdump's text for a word it cannot decode.
+/// The text of a word the decoder calls undefined, as objdump prints it:
+/// * DCPS1-3 and DRPS, which ARMv8.0 defines but makes UNDEFINED outside Debug state (which this
+///   PE never enters), by name;
+/// * the rest of the op0 = 0b00 system space (outside the hints, barriers and PSTATE writes),
+///   which binutils prints as an MSR or MRS of a generic `s0_<op1>_c<n>_c<m>_<op2>` register;
+/// * `udf #imm16` in the permanently undefined space (C6.2 UDF);
+/// * `.inst 0x........ ; NYI` where binutils reserves bits<30:21> = 0b0000000001;
+/// * `.inst 0x........ ; undefined` elsewhere.
 fn undefined(w: &mut dyn Write, raw: u32) -> fmt::Result {
-    write!(w, ".inst 0x{raw:08x} ; undefined")
+    if raw & 0xffe0_001c == 0xd4a0_0000 && raw & 3 != 0 {
+        let imm16 = (raw >> 5) & 0xffff;
+        return match imm16 {
+            0 => write!(w, "dcps{}", raw & 3),
+            _ => write!(w, "dcps{} #{imm16:#x}", raw & 3),
+        };
+    }
+    if raw == 0xd6bf_03e0 {
+        return w.write_str("drps");
+    }
+    if raw & 0xffd8_0000 == 0xd500_0000 {
+        let rt = zr(true, (raw & 31) as u8);
+        let (op1, crn, crm, op2) = ((raw >> 16) & 7, (raw >> 12) & 15, (raw >> 8) & 15, (raw >> 5) & 7);
+        return if raw & (1 << 21) == 0 {
+            write!(w, "msr s0_{op1}_c{crn}_c{crm}_{op2}, {rt}")
+        } else {
+            write!(w, "mrs {rt}, s0_{op1}_c{crn}_c{crm}_{op2}")
+        };
+    }
+    if raw >> 16 == 0 {
+        write!(w, "udf #{raw}")
+    } else if (raw >> 21) & 0x3ff == 1 {
+        write!(w, ".inst 0x{raw:08x} ; NYI")
+    } else {
+        write!(w, ".inst 0x{raw:08x} ; undefined")
+    }
 }
 
 /// A general-purpose register operand: `x3`/`w3`, and register 31 as `xzr`/`wzr` or `sp`/`wsp`.

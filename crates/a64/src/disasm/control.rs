@@ -67,6 +67,9 @@ pub(super) fn control(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
                 write!(w, "isb #{crm:#x}")
             }
         }
+        // objdump takes SPSel's immediate to be one bit and prints other CRm values as a write
+        // of XZR to the generic register s0_0_c4_c<m>_5 (the CPU, like QEMU, uses CRm<0>).
+        Insn::MsrImm { op1: 0, crm, op2: 5 } if crm > 1 => super::undefined(w, insn.encode()),
         Insn::MsrImm { op1, crm, op2 } => {
             let field = match (op1, op2) {
                 (0, 5) => "spsel",
@@ -75,16 +78,12 @@ pub(super) fn control(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
             };
             write!(w, "msr {field}, #{crm:#x}")
         }
+        // objdump prints the alias whatever Rt is: `dc zva, xzr`, and `tlbi vmalle1` for any Rt.
         Insn::Sys { op1, crn, crm, op2, rt } => match sys_op_name(op1, crn, crm, op2) {
-            Some(SysOp { kind, name, xt }) if xt == (rt != 31) => {
-                if xt {
-                    write!(w, "{kind} {name}, {}", zr(true, rt))
-                } else {
-                    write!(w, "{kind} {name}")
-                }
-            }
-            _ if rt == 31 => write!(w, "sys #{op1}, C{crn}, C{crm}, #{op2}"),
-            _ => write!(w, "sys #{op1}, C{crn}, C{crm}, #{op2}, {}", zr(true, rt)),
+            Some(SysOp { kind, name, xt: true }) => write!(w, "{kind} {name}, {}", zr(true, rt)),
+            Some(SysOp { kind, name, xt: false }) => write!(w, "{kind} {name}"),
+            None if rt == 31 => write!(w, "sys #{op1}, C{crn}, C{crm}, #{op2}"),
+            None => write!(w, "sys #{op1}, C{crn}, C{crm}, #{op2}, {}", zr(true, rt)),
         },
         Insn::Sysl { op1, crn, crm, op2, rt } => {
             write!(w, "sysl {}, #{op1}, C{crn}, C{crm}, #{op2}", zr(true, rt))

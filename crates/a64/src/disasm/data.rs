@@ -61,7 +61,9 @@ pub(super) fn dp_imm(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
                 return write!(w, "tst {rn}, #{imm:#x}");
             }
             let rd = if opc == 3 { zr(x, rd) } else { sp(x, rd) };
-            if opc == 1 && rn.num == 31 && !wide_constant(imm, !x) && !wide_constant(!imm, !x) {
+            // objdump prefers `mov` to ORR unless MOVZ/MOVN could build the value; they cannot
+            // write SP, so `orr sp, xzr, #imm` is always `mov sp, #imm`.
+            if opc == 1 && rn.num == 31 && (rd.num == 31 || (!wide_constant(imm, !x) && !wide_constant(!imm, !x))) {
                 return write!(w, "mov {rd}, #{imm:#x}");
             }
             let m = ["and", "orr", "eor", "ands"][usize::from(opc)];
@@ -228,7 +230,7 @@ pub(super) fn dp_reg(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
         Insn::CcmpImm { sf, op, imm5, cond, rn, nzcv } => {
             let x = sf == 1;
             let name = if op == 1 { "ccmp" } else { "ccmn" };
-            write!(w, "{name} {}, #{imm5}, #{nzcv:#x}, {}", zr(x, rn), COND[usize::from(cond)])
+            write!(w, "{name} {}, #{imm5:#x}, #{nzcv:#x}, {}", zr(x, rn), COND[usize::from(cond)])
         }
         Insn::Csel { sf, op, rm, cond, o2, rn, rd } => {
             let x = sf == 1;

@@ -3,7 +3,7 @@
 
 use core::fmt::{self, Write};
 
-use super::{sext, sp, target, zr, Reg};
+use super::{sext, sp, target, undefined, zr, Reg};
 use crate::Insn;
 
 /// PRFM prefetch operation names (C6.2 PRFM), indexed by the Rt field.
@@ -148,6 +148,12 @@ pub(super) fn loadstore(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result 
             let suffix = ["b", "h", "", ""][usize::from(size)];
             write!(w, "stlr{suffix} {}, [{}]", zr(size == 3, rt), sp(true, rn))
         }
+        // binutils 2.40 requires the SBO fields of LDAR to be all ones (Rt2 = 11111, and Rs =
+        // 11111 or, except for LDARH, 01111), though not those of the other ordered and exclusive
+        // forms. ARMv8.0 makes other values CONSTRAINED UNPREDICTABLE; the decoder accepts them.
+        Insn::Ldar { size, rs, rt2, .. } if rt2 != 31 || !(rs == 31 || (rs == 15 && size != 1)) => {
+            undefined(w, insn.encode())
+        }
         Insn::Ldar { size, rn, rt, .. } => {
             let suffix = ["b", "h", "", ""][usize::from(size)];
             write!(w, "ldar{suffix} {}, [{}]", zr(size == 3, rt), sp(true, rn))
@@ -164,6 +170,14 @@ pub(super) fn loadstore(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result 
         Insn::LdrLitFp { opc, imm19, rt } => {
             let t = target(pc, sext(u64::from(imm19), 19) << 2);
             write!(w, "ldr {}{rt}, {t:#x}", ['s', 'd', 'q', 'q'][usize::from(opc)])
+        }
+        // binutils' `verify_ldpsw`: LDPSW with Rt == Rt2, or writing back to a base register
+        // it also loads, is CONSTRAINED UNPREDICTABLE and printed as undefined (objdump does not
+        // check LDP this way).
+        Insn::Ldstp { opc: 1, idx, rt2, rn, rt, .. }
+            if rt == rt2 || (idx & 1 == 1 && (rt == rn || rt2 == rn) && rn != 31) =>
+        {
+            undefined(w, insn.encode())
         }
         Insn::Ldstp { opc, idx, l, imm7, rt2, rn, rt } => {
             let (sw, x) = (opc == 1, opc == 2);
