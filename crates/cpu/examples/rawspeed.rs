@@ -25,7 +25,8 @@ fn main() {
     cpu.set_sysreg(cpu::SysReg::SCTLR_EL2, 1); // treat memory as Normal: no device alignment rule
     cpu.pc = 0x4008_0000;
     let t = std::time::Instant::now();
-    let exit = cpu.run(&mut p, &mut Functional, 500_000_000);
+    let count = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(500_000_000);
+    let exit = cpu.run(&mut p, &mut Functional, count);
     let dt = t.elapsed().as_secs_f64();
     println!(
         "{exit:?} {} insns in {dt:.3}s = {:.1} MIPS",
