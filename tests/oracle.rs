@@ -40,4 +40,4 @@ macro_rules! oracle_tests {
     };
 }
 
-oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels);
+oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels, bench);
