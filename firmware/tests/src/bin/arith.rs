@@ -13,6 +13,7 @@
 
 use core::arch::asm;
 use fwtest::{begin, end, print, println};
+use support::Global;
 
 support::entry!(main);
 
@@ -151,6 +152,63 @@ fn main() {
     end();
 }
 
+/// xorshift64 state of the random cases.
+static SEED: Global<u64> = Global::new(0x9e37_79b9_7f4a_7c15);
+
+fn next_random() -> u64 {
+    let mut x = SEED.get();
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    SEED.set(x);
+    x
+}
+
+/// A random operand biased towards edge cases: edge values and their neighbours, small
+/// numbers, values of random width, and full 64-bit patterns.
+fn random_operand() -> u64 {
+    const EDGES: [u64; 9] =
+        [0, 1, u64::MAX, 0x7fff_ffff_ffff_ffff, 0x8000_0000_0000_0000, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 1 << 32];
+    let r = next_random();
+    let edge = EDGES[(r >> 8) as usize % EDGES.len()];
+    match r & 7 {
+        0 => edge,
+        1 => edge.wrapping_add((r >> 16) % 5).wrapping_sub(2),
+        2 => (r >> 8) & 0x7f,
+        3 => next_random() >> ((r >> 8) & 63),
+        _ => next_random(),
+    }
+}
+
+/// Folds a value into a running hash.
+fn mix(hash: u64, value: u64) -> u64 {
+    (hash ^ value).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29)
+}
+
+/// Runs every op on 48 random (a, b, NZCV) and prints one hash of all results and flags.
+fn random(label: &str, ops: &[(&str, Op)]) {
+    let mut hash = 0;
+    for (_, op) in ops {
+        for _ in 0..48 {
+            let (r, f) = op(random_operand(), random_operand(), next_random() & 15);
+            hash = mix(mix(hash, r), f);
+        }
+    }
+    line(label, &[hash]);
+}
+
+/// [`random`] for the condition-indexed tables.
+fn random_conds(label: &str, ops: &[Op; 16]) {
+    let mut hash = 0;
+    for op in ops {
+        for _ in 0..16 {
+            let (r, f) = op(random_operand(), random_operand(), next_random() & 15);
+            hash = mix(mix(hash, r), f);
+        }
+    }
+    line(label, &[hash]);
+}
+
 /// Runs `op` over every (a, b) in `values` x `values` with NZCV = `nzcv`; prints a, b, r, NZCV.
 fn pairs(label: &str, op: Op, values: &[u64], nzcv: u64) {
     for &a in values {
@@ -220,6 +278,10 @@ fn flags() {
             }
         }
     }
+    random("random adds/subs x", &x);
+    random("random adds/subs w", &w);
+    random("random adcs/sbcs x", &xc);
+    random("random adcs/sbcs w", &wc);
     let cmp = ops![
         "cmp {a}, {b}\n mov {r}, xzr",
         "cmn {a}, {b}\n mov {r}, xzr",
@@ -229,6 +291,7 @@ fn flags() {
     for (i, (label, op)) in cmp.iter().enumerate() {
         compare_rows(label, *op, if i < 2 { &V64 } else { &V32 });
     }
+    random("random cmp/cmn", &cmp);
     // Plain ADC/SBC (no flags) and the negations.
     let x = ops!["adc {r}, {a}, {b}", "sbc {r}, {a}, {b}", "negs {r}, {a}", "ngcs {r}, {a}", "ngc {r}, {a}"];
     let w = ops!["adc {r:w}, {a:w}, {b:w}", "sbc {r:w}, {a:w}, {b:w}", "negs {r:w}, {a:w}", "ngcs {r:w}, {a:w}"];
@@ -242,6 +305,8 @@ fn flags() {
             }
         }
     }
+    random("random adc/sbc/negs/ngc x", &x);
+    random("random adc/sbc/negs/ngc w", &w);
 }
 
 /// ADD/SUB (immediate), with LSL #12, CMP/CMN (immediate), and SP as source and destination.
@@ -277,6 +342,8 @@ fn add_sub_immediate() {
             line(label, &out);
         }
     }
+    random("random add/sub immediate x", &x);
+    random("random add/sub immediate w", &w);
     // Rn = SP and Rd = SP (register 31 is SP for ADD/SUB immediate without S). The results
     // are distances from the original SP, which is 16-byte aligned.
     let sp = ops![
@@ -344,6 +411,7 @@ fn add_sub_extended() {
     ];
     for set in &sets {
         table(set, &inputs, true);
+        random("random add/sub extended", set);
     }
     // Without S, register 31 as Rn/Rd is SP; the plain forms and CMP/CMN (extended).
     let plain = ops![
@@ -360,6 +428,7 @@ fn add_sub_extended() {
         "cmp sp, {b:w}, uxtb #0\n mov {r}, xzr",
     ];
     table(&plain, &[(0x1000, 0x0000_0000_0000_0010), (u64::MAX, 0xffff_fff0)], true);
+    random("random add/sub extended, SP", &plain);
 }
 
 /// ADD/SUB (shifted register): LSL, LSR, ASR at small and maximal amounts; NEG.
@@ -398,6 +467,8 @@ fn add_sub_shifted() {
     let inputs = [(0x0123_4567_89ab_cdef, 0x8000_0000_0000_0001), (u64::MAX, 0x7fff_ffff_8000_0000), (1, u64::MAX)];
     table(&x, &inputs, true);
     table(&w, &inputs, true);
+    random("random add/sub shifted x", &x);
+    random("random add/sub shifted w", &w);
 }
 
 /// AND/ORR/EOR/ANDS/TST (immediate) over a set of bitmask immediates of every element size
@@ -438,9 +509,12 @@ fn logical_immediate() {
     let inputs = [(0x0123_4567_89ab_cdef, 0), (u64::MAX, 0), (0, 0), (0x8000_0000_8000_0000, 0)];
     table(&x, &inputs, true);
     table(&w, &inputs, true);
+    random("random logical immediate x", &x);
+    random("random logical immediate w", &w);
     // Rd = 31 is SP for AND/ORR/EOR (immediate).
     let sp = ops!["mov {t}, sp\n and sp, {a}, #0xfffffffffffffff0\n mov {r}, sp\n mov sp, {t}"];
     table(&sp, &[(0x1234_5678_9abc_deff, 0)], false);
+    random("random and sp", &sp);
 }
 
 /// AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS/TST/MVN (shifted register) with every shift type.
@@ -477,6 +551,8 @@ fn logical_register() {
     let inputs = [(0x0123_4567_89ab_cdef, 0xf0f0_0000_ffff_0001), (u64::MAX, 0x8000_0000_8000_0000), (0, 0)];
     table(&x, &inputs, true);
     table(&w, &inputs, true);
+    random("random logical register x", &x);
+    random("random logical register w", &w);
 }
 
 /// MOVZ/MOVN/MOVK at every halfword position, 32 and 64 bits.
@@ -502,6 +578,7 @@ fn move_wide() {
         "mov {r}, {a}\n movk {r:w}, #0x6666, lsl #16",
     ];
     table(&ops, &[(0x0123_4567_89ab_cdef, 0), (u64::MAX, 0)], false);
+    random("random move wide", &ops);
 }
 
 /// UBFM/SBFM/BFM and their aliases (C6.2 UBFM, SBFM, BFM; J1 DecodeBitMasks with
@@ -559,6 +636,8 @@ fn bitfield() {
         [(0xfedc_ba98_8765_4321, 0x5a5a_5a5a_5a5a_5a5a), (0x0123_4567_89ab_cdef, u64::MAX), (0x8000_0000_0000_8080, 0)];
     table(&x, &inputs, false);
     table(&w, &inputs, false);
+    random("random bitfield x", &x);
+    random("random bitfield w", &w);
 }
 
 /// EXTR and ROR (immediate).
@@ -577,6 +656,7 @@ fn extract() {
         "ror {r:w}, {a:w}, #16",
     ];
     table(&ops, &[(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210), (0x8000_0000_0000_0001, 1)], false);
+    random("random extract", &ops);
 }
 
 /// CLZ/CLS/RBIT/REV/REV16/REV32, 32 and 64 bits.
@@ -607,6 +687,7 @@ fn one_source() {
         0x0000_0000_c000_0000,
     ];
     unary(&ops, &values);
+    random("random one-source", &ops);
 }
 
 /// LSLV/LSRV/ASRV/RORV: the amount is Rm modulo the register size (C6.2 LSLV etc.).
@@ -632,6 +713,7 @@ fn variable_shift() {
             line(label, &out);
         }
     }
+    random("random variable shift", &ops);
 }
 
 /// MADD/MSUB/MUL/MNEG/SMADDL/UMADDL/SMSUBL/UMSUBL/SMULL/UMULL/SMNEGL/UMNEGL/SMULH/UMULH.
@@ -675,6 +757,14 @@ fn multiply() {
     ];
     let pairs: [(u64, u64); 6] = core::array::from_fn(|i| (inputs[i].0, inputs[i].1));
     table(&two, &pairs, false);
+    random("random multiply", &two);
+    let mut hash = 0;
+    for (_, op) in &three {
+        for _ in 0..48 {
+            hash = mix(hash, op(random_operand(), random_operand(), random_operand()));
+        }
+    }
+    line("random multiply-accumulate", &[hash]);
 }
 
 /// UDIV/SDIV: division by zero gives 0, INT_MIN / -1 gives INT_MIN, rounding toward zero
@@ -700,6 +790,7 @@ fn divide() {
         }
         line(label, &out);
     }
+    random("random divide", &ops);
 }
 
 /// CSEL/CSINC/CSINV/CSNEG for all 16 conditions over all 16 flag states (C1.2.4
@@ -727,6 +818,7 @@ fn conditional_select() {
             }
             line(label, &out);
         }
+        random_conds("random conditional select", conds);
     }
     let aliases = ops![
         "cset {r}, eq",
@@ -747,6 +839,7 @@ fn conditional_select() {
         }
         line("cset/csetm/cinc/cinv/cneg", &out);
     }
+    random("random cset/csetm/cinc/cinv/cneg", &aliases);
 }
 
 /// CCMP/CCMN (register and immediate), 64 and 32 bits: when the condition holds the flags are
@@ -772,6 +865,7 @@ fn conditional_compare() {
                 line(label, &out);
             }
         }
+        random_conds("random conditional compare", conds);
     }
 }
 
@@ -807,6 +901,7 @@ fn crc32() {
         }
         line(label, &[acc ^ 0xffff_ffff]);
     }
+    random("random crc32", &ops);
 }
 
 /// ADR and ADRP: distances between labels and page arithmetic, which do not depend on where
@@ -882,6 +977,7 @@ fn branches() {
     ];
     let values = [0, 1, 0x8000_0000, 0x1_0000_0000, 0x8000_0000_0000_0000, u64::MAX];
     unary(&tests, &values);
+    random("random test/compare and branch", &tests);
     let bcond = conds!("mov {r}, #1\n b.", " 1f\n mov {r}, #0\n 1:");
     for nzcv in 0..16 {
         let mut mask = 0;
@@ -890,6 +986,7 @@ fn branches() {
         }
         line("b.cond taken mask", &[nzcv, mask]);
     }
+    random_conds("random b.cond", &bcond);
     // BL / BLR / BR / RET: link register values relative to the call site.
     let (bl_link, blr_link, br_ok): (u64, u64, u64);
     // SAFETY: the calls land on local labels that return with RET / BR; x30 is clobbered.
