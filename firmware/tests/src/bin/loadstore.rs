@@ -6,9 +6,8 @@
 //!
 //! Each case runs on a 2 KiB buffer filled with a fixed byte pattern; `{p}` is the base register
 //! (the middle of the buffer, an `inout` operand so writeback shows), `{a}` a data value, `{b}`
-//! an index or second value, `{r}` and `{s}` results (all-ones first, so
-//! a W load shows that it clears bits 63:32), `{t}` a scratch register.
-//! A line is `<template> <b> <r> <s> <base delta>` and, when the case changed the buffer,
+//! an index or second value, `{r}` and `{s}` results (all-ones first, so a W load shows that it
+//! clears bits 63:32), `{t}` a scratch register. A line is `<template> <b> <r> <s> <base delta>` and, when the case changed the buffer,
 //! `@<offset from the middle> <changed bytes>`. The MMU is off, so every data access is to
 //! Device-nGnRnE memory and the cases keep them aligned to their size.
 
