@@ -117,9 +117,8 @@ impl Cpu {
     /// Target EL of a synchronous exception raised at the current EL (D1.10.4): EL0 goes to EL1
     /// unless HCR_EL2.TGE routes it to EL2; nothing is taken to a lower EL.
     pub(crate) fn sync_target_el(&self, to_el2: bool) -> u8 {
-        if to_el2 || self.pstate.el == 2 {
-            2
-        } else if self.pstate.el == 0 && self.sysreg(SysReg::HCR_EL2) & hcr::TGE != 0 {
+        let tge_routes_el0 = self.pstate.el == 0 && self.sysreg(SysReg::HCR_EL2) & hcr::TGE != 0;
+        if to_el2 || self.pstate.el == 2 || tge_routes_el0 {
             2
         } else {
             1

@@ -508,7 +508,7 @@ impl Model {
 
     fn validate_gic(&self) -> Result<(), Invalid> {
         let spis = self.gic.spis;
-        if spis < 32 || spis > MAX_SPIS || !spis.is_multiple_of(32) {
+        if !(32..=MAX_SPIS).contains(&spis) || !spis.is_multiple_of(32) {
             return Err(Invalid::BadSpiCount(spis));
         }
         if !(1..=64).contains(&self.gic.list_registers) {
