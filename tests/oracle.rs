@@ -53,7 +53,7 @@ macro_rules! oracle_tests {
     };
 }
 
-oracle_tests!(hello, exceptions, alignment, levels, platform);
+oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, bench);
 
 #[test]
 fn armarm() {

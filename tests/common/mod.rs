@@ -74,6 +74,13 @@ pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("qemu-system-aarch64 starts");
+    // Drain the serial output while QEMU runs: a program that prints more than the pipe buffer
+    // holds (64 KiB on Linux) would otherwise block QEMU until the deadline.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).map(|_| out)
+    });
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if child.try_wait().expect("wait for qemu").is_some() {
@@ -85,7 +92,5 @@ pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut out = Vec::new();
-    child.stdout.take().expect("piped stdout").read_to_end(&mut out).expect("read qemu output");
-    Some(out)
+    Some(reader.join().expect("output reader thread").expect("read qemu output"))
 }
