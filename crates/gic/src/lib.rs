@@ -134,6 +134,8 @@ pub mod cpu_interface;
 pub mod distributor;
 pub mod virt;
 
+#[cfg(test)]
+mod tests;
 
 pub use devices::mmio::{MmioAccess, MmioFault};
 
