@@ -25,10 +25,11 @@
 //!        +0x1000             GICV_DIR
 //! ```
 //!
-//! The GICH layout is the GIC-400's (its GICH block at 0x4000 and the per-processor blocks at
-//! 0x5000 + n*0x200, IHI 0048B 5.3 "the virtual interface control registers are banked per
-//! processor, with optional per-processor aliases"). QEMU's `virt` board maps only the common
-//! "this CPU" block; the aliases are an addition that software written for QEMU never touches.
+//! IHI 0048B 5.3 gives each processor its virtual interface control registers at a common base,
+//! banked by the accessing processor, and allows an alias block per processor so that one
+//! processor can reach another's; the offsets above are the GIC-400's (its common block at
+//! 0x4000 and processor n's at 0x5000 + n*0x200, i.e. 0x1000 further). QEMU's `virt` board maps
+//! only the common block; software written for QEMU never touches the aliases.
 //!
 //! # Wiring the GIC into the SoC
 //!
@@ -60,6 +61,42 @@
 //! `GICD_SGIR` can raise another core's. A write by one core can also change another core's
 //! lines (SGIs, SPI targets, the GICH aliases), which is why the dirty mask covers all cores.
 //!
+//! A sketch of the SoC side (the core and device types are the SoC's):
+//!
+//! ```
+//! use gic::{intid, Gic, GicConfig, GicMap, MmioAccess};
+//!
+//! let mut gic = Gic::new(GicConfig::new(2, 256, 4)).expect("valid model");
+//! let map = GicMap::DEFAULT;
+//!
+//! // Bus: core 0 stores 1 to GICD_CTLR, then enables its CPU interface.
+//! for (pa, value) in [(0x0800_0000, 1), (0x0801_0000, 1), (0x0801_0004, 0xff)] {
+//!     let (region, offset) = map.decode(pa).expect("a GIC address");
+//!     gic.write(region, MmioAccess { offset, size: 4, cpu: 0 }, value).expect("no abort");
+//! }
+//! let (region, offset) = map.decode(0x0800_0000 + 0x100).unwrap(); // GICD_ISENABLER0
+//! gic.write(region, MmioAccess { offset, size: 4, cpu: 0 }, 1 << intid::VIRTUAL_TIMER).unwrap();
+//!
+//! // Lines in: core 0's virtual timer fires.
+//! gic.set_ppi_level(0, intid::VIRTUAL_TIMER, true);
+//!
+//! // Lines out: resample the cores whose outputs changed.
+//! let dirty = gic.take_dirty();
+//! assert_eq!(dirty, 0b01);
+//! for cpu in (0..2).filter(|cpu| dirty & (1 << cpu) != 0) {
+//!     let lines = gic.lines(cpu);
+//!     // core.set_interrupt_lines(u8::from(lines.irq) | u8::from(lines.fiq) << 1 | serror);
+//!     // core.set_virtual_interrupt_lines(lines.virq, lines.vfiq);
+//!     assert!(lines.irq && !lines.fiq && !lines.virq && !lines.vfiq);
+//! }
+//!
+//! // Core 0 takes the interrupt: GICC_IAR reads 27 and the IRQ line drops.
+//! let (region, offset) = map.decode(0x0801_000c).unwrap();
+//! assert_eq!(gic.read(region, MmioAccess { offset, size: 4, cpu: 0 }), Ok(27));
+//! assert_eq!(gic.take_dirty(), 0b01);
+//! assert!(!gic.irq(0));
+//! ```
+//!
 //! # Implementation choices
 //!
 //! The specification leaves some behaviour IMPLEMENTATION DEFINED or UNPREDICTABLE; there the
@@ -78,7 +115,10 @@
 //!   minimum. The virtual CPU interface has 5 priority bits and 5 preemption bits
 //!   (`GICH_VTR` = `0x9000_0000 | (list registers - 1)`, as on the GIC-400 and QEMU).
 //! - `GICC_APR<n>` holds one bit per preemption level, `bit = group priority >> (min BPR + 1)`,
-//!   for both groups (there is no `GICC_NSAPR` without the Security Extensions).
+//!   for both groups, and `GICC_NSAPR<n>` is RAZ/WI (the register contents are IMPLEMENTATION
+//!   DEFINED, 4.4.12). This is a known difference: QEMU keeps Group 1 active priorities in
+//!   `GICC_NSAPR<n>` even without the Security Extensions, so while a Group 1 interrupt is
+//!   active QEMU's `GICC_APR<n>` reads lower and its `GICC_NSAPR<n>` non-zero.
 //! - `GICD_ICFGR`: SGIs read as edge-triggered and ignore writes; PPIs and SPIs are
 //!   programmable (QEMU); every line resets to level-sensitive; `Int_config[0]` is RAZ/WI.
 //! - `GICD_SGIR.TargetListFilter = 0b11` (reserved) sends to every core, as QEMU does.
@@ -120,9 +160,12 @@
 //!   interrupt (QEMU picks the best interrupt of any group and then only withholds the signal).
 //! - `GICC_AIAR`, `GICC_AEOIR` and `GICC_AHPPIR` act as the Group 1 aliases (a Secure access to
 //!   them is a Non-secure access to `IAR`/`EOIR`/`HPPIR`); QEMU leaves them RAZ/WI.
-//! - GICH per-core aliases act on the core they name (QEMU's unmapped alias handler would act
-//!   on a wrong core), and list registers past `GICH_VTR.ListRegs` are RAZ/WI (QEMU lets one
-//!   more be written).
+//! - Preemption compares the pending interrupt's group priority with the running priority
+//!   (IHI 0048B 3.3.3); QEMU compares the full priority, which differs only when Group 0 and
+//!   Group 1 use different binary points.
+//! - GICH per-core aliases act on the core they name (QEMU's per-core alias write handler, which
+//!   `virt` does not map, passes a wrong core index), and list registers past
+//!   `GICH_VTR.ListRegs` are RAZ/WI (QEMU lets one more be written).
 //!
 //! Not modelled: the Security Extensions, the IMPLEMENTATION DEFINED GIC-400 status registers
 //! (`GICD_PPISR`/`SPISR`), interrupt bypass, power management (`GICC_CTLR` bypass bits,

@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::cpu_interface::{GICC_CTLR, GICC_IAR, GICC_RPR};
-use crate::virt::GICH_HCR;
+use crate::cpu_interface::{Kind, GICC_CTLR, GICC_IAR, GICC_RPR};
+use crate::virt::{GICH_HCR, GICH_MISR, HCR_EN};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -71,7 +71,7 @@ fn open_up(g: &mut Gic) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
     #[test]
     fn random_accesses_never_panic(config in config(), open in any::<bool>(), ops in prop::collection::vec(op(), 1..200)) {
@@ -99,7 +99,14 @@ proptest! {
                 prop_assert!(!(lines.irq && lines.fiq || lines.virq && lines.vfiq));
                 if cpu >= config.cpus {
                     prop_assert_eq!(lines, crate::CpuLines::default());
+                    continue;
                 }
+                // No update was missed: the cached outputs are what the state gives now.
+                let (irq, fiq) = g.signal(Kind::Physical, cpu);
+                let (virq, vfiq) = g.signal(Kind::Virtual, cpu);
+                prop_assert_eq!(lines, crate::CpuLines { irq, fiq, virq, vfiq });
+                let maintenance = g.gich(cpu, GICH_HCR) & HCR_EN != 0 && g.gich(cpu, GICH_MISR) != 0;
+                prop_assert_eq!(g.maintenance(cpu), maintenance);
             }
         }
         // Whatever state was reached, the acknowledge and priority registers are well formed.
