@@ -142,7 +142,10 @@
 //!   matches no active list register increments `GICH_HCR.EOICount`; for `GICV_EOIR` only if a
 //!   priority was dropped, as QEMU.
 //! - The maintenance interrupt is `GICH_HCR.En && GICH_MISR != 0`, driven as the level of
-//!   PPI 25 of that core.
+//!   PPI 25 of that core. `GICH_MISR.NP` counts only list registers in the pending state, not
+//!   active and pending ones.
+//! - `GICV_IAR` and `GICV_HPPIR` report `GICH_LR.CPUID` in bits \[12:10\] for software
+//!   (`HW` = 0) virtual SGIs, IDs 0..15, as QEMU; other interrupts read as their ID alone.
 //!
 //! Where QEMU departs from the specification the model follows the specification:
 //!

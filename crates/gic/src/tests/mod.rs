@@ -9,6 +9,12 @@ mod virt;
 
 use crate::{Gic, GicConfig, MmioAccess, Region};
 
+#[test]
+fn gic_is_plain_data() {
+    fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    send_sync_clone::<Gic>();
+}
+
 /// A GIC with `cpus` cores, `spis` SPIs and 4 list registers.
 fn gic(cpus: usize, spis: u32) -> Gic {
     Gic::new(GicConfig::new(cpus, spis, 4)).expect("valid configuration")
