@@ -139,7 +139,7 @@ impl CpuInterface {
     /// The group priority of an interrupt of priority `priority` (3.3.3).
     pub(crate) fn group_priority(&self, priority: u8, group1: bool) -> u8 {
         // The Group 1 (ABPR) field is one bit wider than the BPR field of the same value.
-        let bpr = if group1 && self.ctlr & CTLR_CBPR == 0 { self.abpr - 1 } else { self.bpr };
+        let bpr = if group1 && self.ctlr & CTLR_CBPR == 0 { self.abpr.saturating_sub(1) } else { self.bpr };
         (u32::from(priority) & (0xff << (bpr + 1))) as u8
     }
 
