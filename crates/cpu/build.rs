@@ -11,7 +11,27 @@ struct Reg {
     res0: u64,
     res1: u64,
     special: bool,
+    traps: u16,
 }
+
+/// The trap classes a register may belong to (`trap=` in the table), in bit order. Each names
+/// the EL2 control that traps the register's accesses from EL1 and EL0; crates/cpu/src/traps.rs
+/// evaluates them.
+const TRAP_CLASSES: [(&str, &str); 9] = [
+    ("tvm", "HCR_EL2.TVM traps writes and HCR_EL2.TRVM reads of the virtual memory controls"),
+    ("tid1", "HCR_EL2.TID1: ID group 1 (REVIDR_EL1, AIDR_EL1)"),
+    ("tid2", "HCR_EL2.TID2: ID group 2 (CTR_EL0, CCSIDR_EL1, CLIDR_EL1, CSSELR_EL1)"),
+    ("tid3", "HCR_EL2.TID3: ID group 3 (the ID_AA64* and AArch32 ID registers)"),
+    ("tacr", "HCR_EL2.TACR: ACTLR_EL1"),
+    ("tcpac", "CPTR_EL2.TCPAC: CPACR_EL1"),
+    ("tda", "MDCR_EL2.TDA (or TDE): debug registers other than the OS lock and ROM ones"),
+    ("tdosa", "MDCR_EL2.TDOSA (or TDE): OS lock and power-down registers"),
+    ("tdra", "MDCR_EL2.TDRA (or TDE): MDRAR_EL1"),
+];
+
+/// Trap classes that are not table bits: the PMU ones depend on the register and are decided in
+/// code (MDCR_EL2.TPM for every PMU register, TPMCR for PMCR_EL0, HPMN for event counters).
+const PMU_CLASS: &str = "pmu";
 
 fn num(s: &str) -> Option<u64> {
     let s = s.replace('_', "");
@@ -60,6 +80,7 @@ fn parse(src: &str) -> Result<Vec<Reg>, String> {
             res0: 0,
             res1: 0,
             special: false,
+            traps: 0,
         };
         for extra in &t[9..] {
             if let Some(v) = extra.strip_prefix("res0=") {
@@ -68,6 +89,18 @@ fn parse(src: &str) -> Result<Vec<Reg>, String> {
                 reg.res1 = num(v).ok_or_else(|| err("bad res1"))?;
             } else if *extra == "special" {
                 reg.special = true;
+            } else if let Some(v) = extra.strip_prefix("trap=") {
+                for class in v.split(',') {
+                    if class == PMU_CLASS {
+                        reg.traps |= 1 << TRAP_CLASSES.len();
+                        continue;
+                    }
+                    let bit = TRAP_CLASSES
+                        .iter()
+                        .position(|(name, _)| *name == class)
+                        .ok_or_else(|| err(&format!("unknown trap class `{class}`")))?;
+                    reg.traps |= 1 << bit;
+                }
             } else {
                 return Err(err(&format!("unknown attribute `{extra}`")));
             }
@@ -96,13 +129,23 @@ fn generate(regs: &[Reg]) -> String {
         let _ = writeln!(s, "    {},", r.name);
     }
     s.push_str("}\n\n");
+    s.push_str("/// Trap classes of `trap=` in the table: bits of [`SysRegInfo::traps`].\npub mod trap_class {\n");
+    for (bit, (name, doc)) in TRAP_CLASSES.iter().enumerate() {
+        let _ = writeln!(s, "    /// {doc}.\n    pub const {}: u16 = 1 << {bit};", name.to_uppercase());
+    }
+    let _ = writeln!(
+        s,
+        "    /// A PMU register: MDCR_EL2.TPM/TPMCR/HPMN, decided in code.\n    pub const PMU: u16 = 1 << {};",
+        TRAP_CLASSES.len()
+    );
+    s.push_str("}\n\n");
     let _ = writeln!(s, "/// Number of registers in the table.\npub const SYSREG_COUNT: usize = {};\n", regs.len());
     s.push_str("/// Every register's static description, indexed by `SysReg as usize`.\npub static SYSREGS: [SysRegInfo; SYSREG_COUNT] = [\n");
     for r in regs {
         let _ = writeln!(
             s,
-            "    SysRegInfo {{ name: {:?}, encoding: {:?}, read_el: {}, write_el: {}, reset: {:#x}, res0: {:#x}, res1: {:#x}, special: {} }},",
-            r.name, r.enc, r.read, r.write, r.reset, r.res0, r.res1, r.special
+            "    SysRegInfo {{ name: {:?}, encoding: {:?}, read_el: {}, write_el: {}, reset: {:#x}, res0: {:#x}, res1: {:#x}, special: {}, traps: {:#x} }},",
+            r.name, r.enc, r.read, r.write, r.reset, r.res0, r.res1, r.special, r.traps
         );
     }
     s.push_str("];\n\n/// All registers in table order.\npub static ALL_SYSREGS: [SysReg; SYSREG_COUNT] = [\n");

@@ -172,6 +172,11 @@ impl Cpu {
         } else {
             (SysReg::SPSR_EL1, SysReg::ELR_EL1, SysReg::VBAR_EL1)
         };
+        if self.pmu.active {
+            // The counters filter by EL: account for the time at the source EL first.
+            self.pmu_sync();
+            self.pmu_count_event(crate::pmu::event::EXC_TAKEN);
+        }
         let from = self.pstate;
         self.sys[spsr_reg as usize] = from.to_spsr();
         self.sys[elr_reg as usize] = return_address;
@@ -191,6 +196,10 @@ impl Cpu {
     /// (C5.2.18, D1.11.2) keeps EL and SP, sets PSTATE.IL, and the next instruction takes an
     /// Illegal Execution state exception.
     pub(crate) fn exception_return(&mut self) {
+        if self.pmu.active {
+            self.pmu_sync();
+            self.pmu_count_event(crate::pmu::event::EXC_RETURN);
+        }
         let el = self.pstate.el;
         let (spsr_reg, elr_reg) =
             if el == 2 { (SysReg::SPSR_EL2, SysReg::ELR_EL2) } else { (SysReg::SPSR_EL1, SysReg::ELR_EL1) };

@@ -11,8 +11,10 @@ mod engine;
 pub mod exception;
 mod exec;
 pub mod memory;
+pub mod pmu;
 pub mod state;
 mod sysreg_table;
+pub mod traps;
 
 pub use addr::{PhysAddr, VirtAddr};
 pub use engine::{Exit, Functional, Timing};

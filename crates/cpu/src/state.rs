@@ -94,6 +94,8 @@ pub struct Cpu {
     pub(crate) resume_over: Option<u64>,
     /// Counters.
     pub counters: Counters,
+    /// The Performance Monitors.
+    pub(crate) pmu: crate::pmu::Pmu,
 }
 
 /// Physical interrupt line bits for [`Cpu::set_interrupt_lines`].
@@ -131,6 +133,7 @@ impl Cpu {
             breakpoints: Vec::new(),
             resume_over: None,
             counters: Counters::default(),
+            pmu: crate::pmu::Pmu::new(),
         }
     }
 

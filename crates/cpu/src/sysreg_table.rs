@@ -19,6 +19,8 @@ pub struct SysRegInfo {
     pub res1: u64,
     /// Handled by code rather than plain storage.
     pub special: bool,
+    /// The EL2 trap classes that guard it (bits of [`trap_class`]).
+    pub traps: u16,
 }
 
 include!(concat!(env!("OUT_DIR"), "/sysregs.rs"));

@@ -3,7 +3,8 @@
 //! [`drop_to_el1`] (at EL2) and [`drop_to_el0`] (at EL1) save the caller's callee-saved
 //! registers, SP and DAIF in a resume context, then ERET to `entry(arg)` at the lower level with
 //! all of DAIF masked. When `entry` returns, its link register leads to a trampoline that asks
-//! the level above to resume the caller: EL1 executes `HVC #0xFFF0`, EL0 executes
+//! the level above to resume the caller: EL1 executes `HVC #0xFFF0` (or, when HCR_EL2.HCD
+//! makes HVC UNDEFINED, `SMC #0xFFF0`, which then needs HCR_EL2.TSC), EL0 executes
 //! `SVC #0xFFF0` ([`SERVICE_RETURN`]); the dispatcher of the level above recognises the call
 //! (exception from a lower EL, with that immediate), drops the exception frame and returns
 //! `entry`'s x0 as the value of the drop call. Lower-level code can also power off with
@@ -74,6 +75,8 @@ __drop_el2_to_el1:
     eret                                        // to EL1
 __el1_return:                                   // x0 = entry's result
     hvc     #{service_return}                   // ask EL2 to resume the caller
+    smc     #{service_return}                   // the same when HCR_EL2.HCD makes HVC UNDEFINED
+                                                // and HCR_EL2.TSC traps SMC to EL2
     b       __el1_return                        // not reached
 
 // __drop_el1_to_el0(entry x0, stack_top x1, ctx x2, arg x3): never returns here.
@@ -174,7 +177,8 @@ pub(crate) fn serve(el: u8, frame: &mut TrapFrame) -> bool {
         2 => (ec::HVC64, &RESUME_EL2),
         _ => (ec::SVC64, &RESUME_EL1),
     };
-    if frame.ec() != call {
+    // At EL2 an SMC trapped by HCR_EL2.TSC serves as well (see `__el1_return`).
+    if frame.ec() != call && !(el == 2 && frame.ec() == ec::SMC64) {
         return false;
     }
     match frame.iss() & 0xffff {

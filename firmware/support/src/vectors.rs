@@ -61,6 +61,8 @@ pub mod ec {
     pub const SVC64: u64 = 0x15;
     /// HVC in AArch64.
     pub const HVC64: u64 = 0x16;
+    /// SMC in AArch64 (trapped to EL2 by HCR_EL2.TSC).
+    pub const SMC64: u64 = 0x17;
     /// Trapped MSR, MRS or System instruction in AArch64.
     pub const SYSREG: u64 = 0x18;
     /// Instruction Abort from a lower EL.

@@ -64,7 +64,28 @@ fn record_el1(frame: &mut TrapFrame, kind: VectorKind) -> bool {
 }
 
 fn record(el: u8, frame: &mut TrapFrame, kind: VectorKind) -> bool {
-    LAST.set(Some(Taken { el, vector: kind as u8, esr: frame.esr, elr: frame.elr, spsr: frame.spsr, far: frame.far }));
+    // Keep the first exception since the last `take`: the one the tested action raised, not
+    // one a later instruction raised on the way back.
+    if LAST.get().is_none() {
+        LAST.set(Some(Taken {
+            el,
+            vector: kind as u8,
+            esr: frame.esr,
+            elr: frame.elr,
+            spsr: frame.spsr,
+            far: frame.far,
+        }));
+    }
+    if !kind.is_sync() {
+        // An asynchronous exception: resume where it was taken, with its mask set in SPSR so
+        // that the interrupt, still pending, is not taken again (D1.13 PSTATE.{A,I,F}).
+        frame.spsr |= match kind as u8 % 4 {
+            1 => 1 << 7, // IRQ: I
+            2 => 1 << 6, // FIQ: F
+            _ => 1 << 8, // SError: A
+        };
+        return true;
+    }
     match RESUME.get() {
         Resume::Next => {
             if !matches!(frame.ec(), ec::SVC64 | ec::HVC64) {
@@ -115,6 +136,23 @@ pub fn report_mode(label: &str, at: u64) {
         Some(t) => println!(
             "{} el{} v{} esr={:x} elr={:x} spsr.m,daif={:x}",
             label,
+            t.el,
+            t.vector,
+            t.esr,
+            t.elr.wrapping_sub(at),
+            t.spsr & 0x3ff
+        ),
+    }
+}
+
+/// Like [`report_mode`], with a second label (e.g. `set` / `clear`) after the first.
+pub fn report_mode_labelled(label: &str, variant: &str, at: u64) {
+    match take() {
+        None => println!("{} {} none", label, variant),
+        Some(t) => println!(
+            "{} {} el{} v{} esr={:x} elr={:x} spsr.m,daif={:x}",
+            label,
+            variant,
             t.el,
             t.vector,
             t.esr,

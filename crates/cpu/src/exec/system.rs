@@ -6,7 +6,8 @@ use super::{ExecResult, Step, StopReason};
 use crate::exception::{ec, fsc, hcr, SyncException};
 use crate::memory::{FirmwareCall, Platform};
 use crate::state::Cpu;
-use crate::sysreg_table::{SysReg, SYSREGS};
+use crate::sysreg_table::{trap_class, SysReg, SYSREGS};
+use crate::traps::SysOp;
 
 /// SCTLR_EL1 bits that open instructions and registers to EL0 (D13.2.113).
 mod el0 {
@@ -170,9 +171,18 @@ impl Cpu {
         let [op0, op1, crn, crm, op2] = enc;
         let el = self.pstate.el;
         let trap = || SyncException::new(ec::SYSREG, sysreg_iss(op0, op1, crn, crm, op2, rt, read));
+        let el2_trap = || SyncException { to_el2: true, ..trap() };
         let Some(reg) = SysReg::lookup(op0, op1, crn, crm, op2) else {
             if read && el >= 1 && op0 == 3 && op1 == 0 && crn == 0 && (1..=7).contains(&crm) {
+                // The unallocated ID registers of ID group 3 read as zero (D24.2 "ID register
+                // space"), and HCR_EL2.TID3 traps them like the others.
+                if self.id_space_el2_trap() {
+                    return Err(el2_trap());
+                }
                 return Ok(None);
+            }
+            if self.impdef_el2_trap(op0, crn) {
+                return Err(el2_trap());
             }
             return Err(SyncException::undefined());
         };
@@ -204,6 +214,17 @@ impl Cpu {
             }
             _ => {}
         }
+        let pmu_register = info.traps & trap_class::PMU != 0;
+        // PMUSERENR_EL0 opens the PMU to EL0; otherwise EL0 accesses trap to EL1 (D24.5).
+        if el == 0 && pmu_register && !self.pmu_el0_allowed(reg, read) {
+            return Err(trap());
+        }
+        if self.sysreg_el2_trap(reg, read) {
+            return Err(el2_trap());
+        }
+        if pmu_register && self.pmu_counter_unavailable(reg) {
+            return Err(SyncException::undefined());
+        }
         Ok(Some(reg))
     }
 
@@ -211,6 +232,7 @@ impl Cpu {
     pub(crate) fn mrs(&mut self, op0: u8, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8) -> ExecResult {
         let value = match self.sysreg_access([op0, op1, crn, crm, op2], rt, true)? {
             None => 0,
+            Some(reg) if SYSREGS[reg as usize].traps & trap_class::PMU != 0 => self.pmu_read(reg),
             Some(reg) => self.read_sysreg(reg),
         };
         self.set_x(rt, value);
@@ -279,6 +301,7 @@ impl Cpu {
                 self.sys[reg as usize] | (u64::from(prohibited) << 4)
             }
             SysReg::RVBAR_EL2 | SysReg::OSLAR_EL1 => 0,
+            r if SYSREGS[r as usize].traps & trap_class::PMU != 0 && SYSREGS[r as usize].special => self.pmu_value(r),
             _ => self.sys[reg as usize],
         }
     }
@@ -309,6 +332,13 @@ impl Cpu {
             SysReg::CNTHP_TVAL_EL2 => {
                 self.sys[SysReg::CNTHP_CVAL_EL2 as usize] = self.timer_count().wrapping_add(tval_offset(value));
             }
+            SysReg::MDCR_EL2 => {
+                self.set_sysreg(reg, value);
+                self.pmu_mdcr_changed();
+            }
+            r if SYSREGS[r as usize].traps & trap_class::PMU != 0 && SYSREGS[r as usize].special => {
+                self.pmu_write(r, value)
+            }
             _ => self.set_sysreg(reg, value),
         }
     }
@@ -329,40 +359,46 @@ impl Cpu {
         }
         let trap = SyncException::new(ec::SYSREG, sysreg_iss(1, op1, crn, crm, op2, rt, false));
         let sctlr1 = self.sysreg(SysReg::SCTLR_EL1);
-        match (op1, crn, crm, op2) {
-            // IC IALLUIS, IC IALLU: the decode cache is always coherent with memory.
-            (0, 7, 1, 0) | (0, 7, 5, 0) => Ok(Step::Next),
-            // IC IVAU, DC CVAC, DC CVAU, DC CIVAC: EL0 needs SCTLR_EL1.UCI.
-            (3, 7, 5, 1) | (3, 7, 10, 1) | (3, 7, 11, 1) | (3, 7, 14, 1) => {
-                if el == 0 && sctlr1 & el0::UCI == 0 {
-                    return Err(trap);
-                }
-                Ok(Step::Next)
-            }
-            // DC IVAC, DC ISW, DC CSW, DC CISW: no caches hold data in the functional model.
-            (0, 7, 6, 1) | (0, 7, 6, 2) | (0, 7, 10, 2) | (0, 7, 14, 2) => Ok(Step::Next),
-            // DC ZVA: EL0 needs SCTLR_EL1.DZE.
-            (3, 7, 4, 1) => {
-                if el == 0 && sctlr1 & el0::DZE == 0 {
-                    return Err(trap);
-                }
-                if el < 2 && self.sysreg(SysReg::HCR_EL2) & hcr::TDZ != 0 {
-                    return Err(SyncException { to_el2: true, ..trap });
-                }
-                self.dc_zva(self.xr(rt), p)
-            }
+        // Which operation, the EL0 enable of SCTLR_EL1 it needs (C5.3, D24.2 SCTLR_EL1), and
+        // the EL2 control that traps it (D24.2 HCR_EL2).
+        let (op, el0_enable) = match (op1, crn, crm, op2) {
+            // IC IALLUIS, IC IALLU.
+            (0, 7, 1, 0) | (0, 7, 5, 0) => (SysOp::PointOfUnification, 0),
+            // IC IVAU, DC CVAU.
+            (3, 7, 5, 1) | (3, 7, 11, 1) => (SysOp::PointOfUnification, el0::UCI),
+            // DC CVAC, DC CIVAC.
+            (3, 7, 10, 1) | (3, 7, 14, 1) => (SysOp::PointOfCoherency, el0::UCI),
+            // DC IVAC.
+            (0, 7, 6, 1) => (SysOp::PointOfCoherency, 0),
+            // DC ISW, DC CSW, DC CISW.
+            (0, 7, 6, 2) | (0, 7, 10, 2) | (0, 7, 14, 2) => (SysOp::SetWay, 0),
+            // DC ZVA.
+            (3, 7, 4, 1) => (SysOp::ZeroByVa, el0::DZE),
             // AT S1E1R/W, S1E0R/W (op1 0) and S1E2R/W, S12E1R/W, S12E0R/W (op1 4).
-            (0, 7, 8, 0..=3) | (4, 7, 8, 0 | 1 | 4..=7) => {
+            (0, 7, 8, 0..=3) | (4, 7, 8, 0 | 1 | 4..=7) => (SysOp::AddressTranslate, 0),
+            // TLBI of EL1 (VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS forms).
+            (0, 8, 3 | 7, 0 | 1 | 2 | 3 | 5 | 7) => (SysOp::Tlbi, 0),
+            // TLBI of EL2 (IPAS2(L)E1(IS), ALLE2, VAE2, ALLE1, VALE2, VMALLS12E1 and IS forms).
+            (4, 8, 0 | 4, 1 | 5) | (4, 8, 3 | 7, 0 | 1 | 4 | 5 | 6) => (SysOp::Tlbi, 0),
+            _ => return Err(SyncException::undefined()),
+        };
+        if el == 0 && sctlr1 & el0_enable == 0 {
+            return Err(trap);
+        }
+        if self.sys_trap(op) {
+            return Err(SyncException { to_el2: true, ..trap });
+        }
+        match op {
+            // The decode cache is always coherent with memory and no cache holds data in the
+            // functional model: cache maintenance has no further effect.
+            SysOp::PointOfUnification | SysOp::PointOfCoherency | SysOp::SetWay => Ok(Step::Next),
+            SysOp::ZeroByVa => self.dc_zva(self.xr(rt), p),
+            SysOp::AddressTranslate => {
                 self.address_translate(self.xr(rt));
                 Ok(Step::Next)
             }
-            // TLBI: EL1 operations (VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 and their IS
-            // forms) and EL2 ones (IPAS2(L)E1(IS), ALLE2, VAE2, ALLE1, VALE2, VMALLS12E1 (IS)).
-            // No TLB is modelled before the MMU issue, so they only end the block.
-            (0, 8, 3 | 7, 0 | 1 | 2 | 3 | 5 | 7) | (4, 8, 0 | 4, 1 | 5) | (4, 8, 3 | 7, 0 | 1 | 4 | 5 | 6) => {
-                self.jump(self.pc.wrapping_add(4))
-            }
-            _ => Err(SyncException::undefined()),
+            // No TLB is modelled before the MMU issue, so TLBI only ends the block.
+            SysOp::Tlbi => self.jump(self.pc.wrapping_add(4)),
         }
     }
 

@@ -15,7 +15,12 @@
 //! 4. DC ZVA to Device memory (C5.3.x DC ZVA): an Alignment fault, reported as a write (WnR = 1,
 //!    CM = 0) with FAR = the address given. QEMU zeroes the block.
 //! 5. WFE at EL0 with SCTLR_EL1.nTWE = 0 and the Event Register clear (D1.16.3): trapped to EL1
-//!    with EC 0x01, CV = 1, COND = 0b1110, TI = 1. QEMU never traps WFE.
+//!    with EC 0x01, CV = 1, COND = 0b1110, TI = 1; at EL1 with HCR_EL2.TWE set, trapped to EL2
+//!    likewise. QEMU never traps WFE.
+//! 6. MDCR_EL2.TPMCR (D24.2 MDCR_EL2): EL1 accesses to PMCR_EL0 trap to EL2 with EC 0x18; other
+//!    PMU registers do not. QEMU does not implement TPMCR.
+//! 7. HCR_EL2.RW is RES1 when EL1 cannot use AArch32 (D24.2 HCR_EL2.RW), as on HyperSoC's cores:
+//!    writing 0 reads back 1. QEMU's Cortex-A57 has AArch32 at EL1.
 
 #![no_std]
 #![no_main]
@@ -47,6 +52,7 @@ fn main() {
     probe!("dc zva", "dc zva, {a}", buffer());
     let r = support::drop_to_el1(at_el1, support::el1_stack_top(), 0);
     line("el1 returned", &[r]);
+    el2_controls();
     fwtest::end();
 }
 
@@ -139,4 +145,52 @@ extern "C" fn at_el0(sa0: u64) -> u64 {
         probe!("dc zva dze=1", "dc zva, {a}", buffer() + 8);
     }
     0x10 + sa0
+}
+
+/// Runs `action` at EL1 with `MDCR_EL2 |= mdcr` and `HCR_EL2 |= hcr`, and prints what it raised.
+fn at_el1_with(label: &str, hcr: u64, mdcr: u64, action: extern "C" fn(u64) -> u64) {
+    let (hcr_old, mdcr_old) = (read_sysreg!(hcr_el2), read_sysreg!(mdcr_el2));
+    write_sysreg!(hcr_el2, hcr_old | hcr);
+    write_sysreg!(mdcr_el2, mdcr_old | mdcr);
+    support::sysreg::isb();
+    let at = support::drop_to_el1(action, support::el1_stack_top(), 0);
+    write_sysreg!(hcr_el2, hcr_old);
+    write_sysreg!(mdcr_el2, mdcr_old);
+    support::sysreg::isb();
+    traps::report_mode(label, at);
+}
+
+extern "C" fn read_pmcr(_: u64) -> u64 {
+    let at: u64;
+    // SAFETY: the MRS either completes or traps; the handler resumes after it.
+    unsafe { asm!("adr {at}, 2f", "2: mrs x0, pmcr_el0", at = out(reg) at, out("x0") _) }
+    at
+}
+
+extern "C" fn read_pmccntr(_: u64) -> u64 {
+    let at: u64;
+    // SAFETY: as `read_pmcr`.
+    unsafe { asm!("adr {at}, 2f", "2: mrs x0, pmccntr_el0", at = out(reg) at, out("x0") _) }
+    at
+}
+
+extern "C" fn wfe_twice(_: u64) -> u64 {
+    let at: u64;
+    // SAFETY: the first WFE consumes the event the exception return set; the second would wait
+    // and is trapped; the handler resumes after it.
+    unsafe { asm!("sevl", "wfe", "adr {at}, 2f", "2: wfe", at = out(reg) at) }
+    at
+}
+
+/// Cases 5 (HCR_EL2.TWE), 6 and 7.
+fn el2_controls() {
+    println!("el2 controls");
+    at_el1_with("twe wfe set", 1 << 14, 0, wfe_twice);
+    at_el1_with("tpmcr mrs pmcr_el0 set", 0, 1 << 5, read_pmcr);
+    at_el1_with("tpmcr mrs pmcr_el0 clear", 0, 0, read_pmcr);
+    at_el1_with("tpmcr mrs pmccntr_el0 set", 0, 1 << 5, read_pmccntr);
+    let hcr = read_sysreg!(hcr_el2);
+    write_sysreg!(hcr_el2, hcr & !(1 << 31));
+    line("hcr rw after writing 0", &[(read_sysreg!(hcr_el2) >> 31) & 1]);
+    write_sysreg!(hcr_el2, hcr);
 }
