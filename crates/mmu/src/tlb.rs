@@ -1,0 +1,544 @@
+//! The TLB model (ARM ARM D8.16, D8.17): a set-associative main TLB of combined stage 1 + stage 2
+//! leaf entries, and an optional set-associative cache of stage-2-only (IPA -> PA) leaf entries.
+//!
+//! Entries are tagged with the regime, the VMID (EL1&0), the ASID unless global (nG = 0), and a
+//! few configuration bits (stage enables, SCTLR_ELx.{C, I, WXN}, HCR_EL2.{DC, CD, ID}) so that a
+//! configuration change that needs no TLB maintenance never hits a stale entry. Only leaf
+//! translations are cached (no walk caches), so the "last level only" TLBI forms invalidate
+//! exactly what their full forms do.
+//!
+//! Determinism: the set index is VA (or IPA) bits above the granule, no hashing; replacement is
+//! round-robin per set or LRU by a global access counter. Lookups never allocate: all storage is
+//! allocated by [`Tlb::new`].
+
+use crate::addr::low_mask;
+use crate::attrs::MemAttrs;
+use crate::fault::Fault;
+use crate::perms::{Access, AccessKind, Permissions};
+use crate::regime::{LookupKey, Regime};
+use crate::walk::{s1_check, s2_check, S1Out, S2Out};
+
+/// Victim selection when a set is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Replacement {
+    /// One pointer per set, advanced on each fill.
+    RoundRobin,
+    /// Least recently used, by a per-entry stamp of a global access counter (costs a store per
+    /// hit).
+    Lru,
+}
+
+/// Geometry of the TLB model. Sizes are rounded up to a power of two (sets) and to at least one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TlbConfig {
+    /// Sets of the main (combined) TLB.
+    pub sets: usize,
+    /// Ways of the main TLB.
+    pub ways: usize,
+    /// Sets of the stage 2 cache; 0 disables stage 2 caching.
+    pub s2_sets: usize,
+    /// Ways of the stage 2 cache.
+    pub s2_ways: usize,
+    /// Victim selection for both structures.
+    pub replacement: Replacement,
+}
+
+impl Default for TlbConfig {
+    /// 1024 entries (256 sets x 4 ways) plus a 256-entry stage 2 cache, round-robin: the size of a
+    /// Cortex-A57/A72 main TLB.
+    fn default() -> TlbConfig {
+        TlbConfig { sets: 256, ways: 4, s2_sets: 64, s2_ways: 4, replacement: Replacement::RoundRobin }
+    }
+}
+
+/// No level (stage disabled).
+const NO_LEVEL: u8 = 0xff;
+
+/// A cached translation: everything needed to answer an access without walking, for every
+/// access kind. Built from a walk's stage 1 and stage 2 results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Mapping {
+    /// Canonical VA base (tag bits replaced by the sign of bit 55 when TBI applies).
+    pub va: u64,
+    /// `!(size - 1)`.
+    pub mask: u64,
+    /// PA base.
+    pub pa: u64,
+    /// IPA base (stage 1 output).
+    pub ipa: u64,
+    /// Mask of the stage 2 leaf containing the IPA (for IPAS2 over-invalidation); 0 without
+    /// stage 2.
+    pub s2_mask: u64,
+    pub s1_perms: Permissions,
+    pub s2_perms: Permissions,
+    pub data_attrs: MemAttrs,
+    pub fetch_attrs: MemAttrs,
+    pub s1_device: bool,
+    pub s2_device: bool,
+    pub s1_level: u8,
+    pub s2_level: u8,
+    pub size_bits: u8,
+    pub global: bool,
+}
+
+/// A successful translation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Translation {
+    /// The output physical address.
+    pub pa: crate::PhysAddr,
+    /// The intermediate physical address (stage 1 output; equal to `pa` without stage 2).
+    pub ipa: crate::Ipa,
+    /// Final memory attributes for this kind of access (stage 1 combined with stage 2; data and
+    /// instruction fetch attributes differ when a stage is disabled or SCTLR_ELx.{C, I} = 0).
+    pub attrs: MemAttrs,
+    /// Effective permissions of the page (stage 1 and stage 2 combined).
+    pub perms: Permissions,
+    /// log2 of the size of the region around `pa` with the same translation (the TLB entry size:
+    /// the smaller of the stage 1 and stage 2 leaf sizes; the PA size when stage 1 and stage 2
+    /// are off). At least 12.
+    pub size_bits: u8,
+    /// Stage 1 leaf level, `None` when stage 1 is disabled.
+    pub s1_level: Option<u8>,
+    /// Stage 2 leaf level, `None` without stage 2.
+    pub s2_level: Option<u8>,
+    /// Not ASID-specific (nG = 0, or no ASIDs in the regime).
+    pub global: bool,
+    /// The ASID the translation was made for (0 in the EL2 regime).
+    pub asid: u16,
+    /// The VMID it was made for (EL1&0 with EL2 enabled).
+    pub vmid: Option<u8>,
+}
+
+impl Mapping {
+    /// Combines stage 1 and the optional stage 2 results for the page of `va_key`.
+    pub fn new(va_key: u64, s1: &S1Out, s2: Option<&S2Out>, s2_cd: bool, s2_id: bool) -> Mapping {
+        match s2 {
+            None => {
+                let size = s1.size_bits.min(63);
+                let mask = !low_mask(size);
+                Mapping {
+                    va: va_key & mask,
+                    mask,
+                    pa: s1.oa & mask,
+                    ipa: s1.oa & mask,
+                    s2_mask: 0,
+                    s1_perms: s1.perms,
+                    s2_perms: Permissions::ALL,
+                    data_attrs: s1.data_attrs,
+                    fetch_attrs: s1.fetch_attrs,
+                    s1_device: s1.device,
+                    s2_device: false,
+                    s1_level: s1.level.unwrap_or(NO_LEVEL),
+                    s2_level: NO_LEVEL,
+                    size_bits: size as u8,
+                    global: s1.global,
+                }
+            }
+            Some(s2) => {
+                let size = s1.size_bits.min(s2.size_bits).min(63);
+                let mask = !low_mask(size);
+                let s2_dev = s2.attrs.is_device();
+                // Pseudocode `AArch64.S2TreatAsNormalNC` (HCR_EL2.CD / ID), then
+                // `S2CombineS1MemAttrs`.
+                let s2_data = if s2_cd && !s2_dev { MemAttrs::NORMAL_NC } else { s2.attrs };
+                let s2_fetch = if s2_id || s2_dev { MemAttrs::NORMAL_NC } else { s2.attrs };
+                Mapping {
+                    va: va_key & mask,
+                    mask,
+                    pa: s2.oa & mask,
+                    ipa: s1.oa & mask,
+                    s2_mask: !low_mask(s2.size_bits),
+                    s1_perms: s1.perms,
+                    s2_perms: s2.perms,
+                    data_attrs: s1.data_attrs.combine_s2(s2_data),
+                    fetch_attrs: s1.fetch_attrs.combine_s2(s2_fetch),
+                    s1_device: s1.device,
+                    s2_device: s2_dev,
+                    s1_level: s1.level.unwrap_or(NO_LEVEL),
+                    s2_level: s2.level,
+                    size_bits: size as u8,
+                    global: s1.global,
+                }
+            }
+        }
+    }
+
+    /// Checks `acc` (stage 1 alignment, stage 1 permissions, stage 2 alignment, stage 2
+    /// permissions, in the priority order of D8.15.5) and produces the translation of `va_key`.
+    #[inline(always)]
+    pub fn check(&self, va_key: u64, acc: Access, asid: u16, vmid: Option<u8>) -> Result<Translation, Fault> {
+        let s1_level = if self.s1_level == NO_LEVEL { None } else { Some(self.s1_level) };
+        s1_check(self.s1_device, self.s1_perms, s1_level, acc)?;
+        let offset = va_key & !self.mask;
+        let s2_level = if self.s2_level == NO_LEVEL { None } else { Some(self.s2_level) };
+        if let Some(level) = s2_level {
+            s2_check(self.s2_device, self.s2_perms, level, self.ipa | offset, acc)?;
+        }
+        Ok(Translation {
+            pa: crate::PhysAddr(self.pa | offset),
+            ipa: crate::Ipa(self.ipa | offset),
+            attrs: if matches!(acc.kind, AccessKind::Fetch) { self.fetch_attrs } else { self.data_attrs },
+            perms: self.s1_perms.and(self.s2_perms),
+            size_bits: self.size_bits,
+            s1_level,
+            s2_level,
+            global: self.global,
+            asid,
+            vmid,
+        })
+    }
+}
+
+/// A main TLB entry.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Packed valid/regime/flags/VMID (see `LookupKey::tag`); 0 when invalid.
+    tag: u64,
+    asid: u16,
+    regime: Regime,
+    vmid: u8,
+    stamp: u32,
+    m: Mapping,
+}
+
+const EMPTY_MAPPING: Mapping = Mapping {
+    va: 0,
+    mask: 0,
+    pa: 0,
+    ipa: 0,
+    s2_mask: 0,
+    s1_perms: Permissions(0),
+    s2_perms: Permissions(0),
+    data_attrs: MemAttrs::NORMAL_NC,
+    fetch_attrs: MemAttrs::NORMAL_NC,
+    s1_device: false,
+    s2_device: false,
+    s1_level: NO_LEVEL,
+    s2_level: NO_LEVEL,
+    size_bits: 12,
+    global: false,
+};
+
+const EMPTY: Entry = Entry { tag: 0, asid: 0, regime: Regime::El10, vmid: 0, stamp: 0, m: EMPTY_MAPPING };
+
+/// What a TLB maintenance operation removes (ARM ARM D8.17.5, pseudocode `TLBIMatch`). Built
+/// from a TLBI instruction and its operand by [`crate::TlbiOp::scope`]; a broadcast (IS) TLBI
+/// applies the same value to every core's TLB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Invalidation {
+    /// TLBI VMALLE1(IS): every EL1&0 stage 1 (and combined) entry of the VMID. Stage-2-only
+    /// entries stay.
+    El10Vmid {
+        /// VMID.
+        vmid: u8,
+    },
+    /// TLBI VMALLS12E1(IS): every EL1&0 entry of the VMID, stage 1 and stage 2.
+    El10VmidS12 {
+        /// VMID.
+        vmid: u8,
+    },
+    /// TLBI ALLE1(IS): every EL1&0 entry of every VMID, stage 1 and stage 2.
+    El10All,
+    /// TLBI VAE1, VALE1 (with an ASID), VAAE1, VAALE1 (any ASID): EL1&0 entries of the VMID
+    /// that translate `va` and match the ASID or are global.
+    El10Va {
+        /// VMID.
+        vmid: u8,
+        /// The ASID; `None` for the "all ASIDs" forms.
+        asid: Option<u16>,
+        /// Any address in the page (canonical: bits [63:56] copies of bit 55).
+        va: u64,
+        /// The L forms (last level only); equivalent here, as only leaves are cached.
+        last_level: bool,
+    },
+    /// TLBI ASIDE1(IS): non-global EL1&0 entries of the VMID with the ASID.
+    El10Asid {
+        /// VMID.
+        vmid: u8,
+        /// ASID.
+        asid: u16,
+    },
+    /// TLBI IPAS2E1(IS), IPAS2LE1(IS): stage-2-only entries of the VMID that translate `ipa`.
+    /// Combined entries are outside the architectural scope (software follows with VMALLE1);
+    /// we also remove the combined entries whose stage 2 leaf contains `ipa`, which is permitted
+    /// over-invalidation.
+    S2Ipa {
+        /// VMID.
+        vmid: u8,
+        /// Any address in the stage 2 page.
+        ipa: u64,
+        /// The L form.
+        last_level: bool,
+    },
+    /// TLBI ALLE2(IS): every EL2 entry.
+    El2All,
+    /// TLBI VAE2(IS), VALE2(IS): EL2 entries that translate `va`.
+    El2Va {
+        /// Any address in the page (canonical).
+        va: u64,
+        /// The L form.
+        last_level: bool,
+    },
+}
+
+impl Invalidation {
+    fn matches(&self, e: &Entry) -> bool {
+        if e.tag == 0 {
+            return false;
+        }
+        let el10 = e.regime == Regime::El10;
+        match *self {
+            Invalidation::El10Vmid { vmid } | Invalidation::El10VmidS12 { vmid } => el10 && e.vmid == vmid,
+            Invalidation::El10All => el10,
+            Invalidation::El10Va { vmid, asid, va, .. } => {
+                el10 && e.vmid == vmid && asid.is_none_or(|a| e.m.global || e.asid == a) && va & e.m.mask == e.m.va
+            }
+            Invalidation::El10Asid { vmid, asid } => el10 && e.vmid == vmid && !e.m.global && e.asid == asid,
+            Invalidation::S2Ipa { vmid, ipa, .. } => {
+                el10 && e.vmid == vmid && e.m.s2_mask != 0 && ipa & e.m.s2_mask == e.m.ipa & e.m.s2_mask
+            }
+            Invalidation::El2All => !el10,
+            Invalidation::El2Va { va, .. } => !el10 && va & e.m.mask == e.m.va,
+        }
+    }
+
+    fn matches_s2(&self, e: &S2Entry) -> bool {
+        if !e.valid {
+            return false;
+        }
+        match *self {
+            Invalidation::El10VmidS12 { vmid } => e.vmid == vmid,
+            Invalidation::El10All => true,
+            Invalidation::S2Ipa { vmid, ipa, .. } => e.vmid == vmid && ipa & e.mask == e.ipa,
+            _ => false,
+        }
+    }
+}
+
+fn geometry(sets: usize, ways: usize) -> (usize, usize) {
+    let sets = sets.clamp(1, 1 << 20).next_power_of_two();
+    (sets, ways.clamp(1, 64))
+}
+
+/// The main TLB: combined stage 1 + stage 2 leaf entries.
+#[derive(Clone, Debug)]
+pub struct Tlb {
+    ways: usize,
+    set_mask: usize,
+    entries: Box<[Entry]>,
+    next: Box<[u8]>,
+    clock: u32,
+    replacement: Replacement,
+}
+
+impl Tlb {
+    /// An empty TLB of `sets` x `ways` entries.
+    pub fn new(sets: usize, ways: usize, replacement: Replacement) -> Tlb {
+        let (sets, ways) = geometry(sets, ways);
+        Tlb {
+            ways,
+            set_mask: sets - 1,
+            entries: vec![EMPTY; sets * ways].into_boxed_slice(),
+            next: vec![0; sets].into_boxed_slice(),
+            clock: 0,
+            replacement,
+        }
+    }
+
+    /// Number of entries.
+    pub fn capacity(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Number of valid entries.
+    pub fn occupancy(&self) -> usize {
+        self.entries.iter().filter(|e| e.tag != 0).count()
+    }
+
+    #[inline(always)]
+    fn set_of(&self, key: &LookupKey, va_key: u64, upper: bool) -> usize {
+        ((va_key >> key.index_shift[usize::from(upper)]) as usize & self.set_mask) * self.ways
+    }
+
+    /// Finds the entry for `va_key` under `key`.
+    #[inline(always)]
+    pub(crate) fn lookup(&mut self, key: &LookupKey, va_key: u64, upper: bool) -> Option<&Mapping> {
+        let base = self.set_of(key, va_key, upper);
+        let set = self.entries.get(base..base + self.ways)?;
+        let way = set
+            .iter()
+            .position(|e| e.tag == key.tag && va_key & e.m.mask == e.m.va && (e.m.global || e.asid == key.asid))?;
+        if self.replacement == Replacement::Lru {
+            self.clock = self.clock.wrapping_add(1);
+            self.entries[base + way].stamp = self.clock;
+        }
+        Some(&self.entries[base + way].m)
+    }
+
+    /// Fills `m` into the set of `va_key`, evicting per the replacement policy. Returns whether a
+    /// valid entry was evicted.
+    pub(crate) fn insert(
+        &mut self,
+        key: &LookupKey,
+        regime: Regime,
+        vmid: u8,
+        va_key: u64,
+        upper: bool,
+        m: Mapping,
+    ) -> bool {
+        let base = self.set_of(key, va_key, upper);
+        let set_index = base / self.ways;
+        let ways = self.ways;
+        let Some(set) = self.entries.get(base..base + ways) else { return false };
+        let way = match set.iter().position(|e| e.tag == 0) {
+            Some(w) => w,
+            None => match self.replacement {
+                Replacement::RoundRobin => {
+                    let w = usize::from(self.next[set_index]) % ways;
+                    self.next[set_index] = ((w + 1) % ways) as u8;
+                    w
+                }
+                Replacement::Lru => {
+                    let clock = self.clock;
+                    (0..ways).max_by_key(|&w| clock.wrapping_sub(set[w].stamp)).unwrap_or(0)
+                }
+            },
+        };
+        let evicted = self.entries[base + way].tag != 0;
+        self.clock = self.clock.wrapping_add(1);
+        self.entries[base + way] = Entry { tag: key.tag, asid: key.asid, regime, vmid, stamp: self.clock, m };
+        evicted
+    }
+
+    /// Removes the entries in the scope of `inv`; returns how many.
+    pub fn invalidate(&mut self, inv: &Invalidation) -> usize {
+        let mut n = 0;
+        for e in self.entries.iter_mut().filter(|e| inv.matches(e)) {
+            e.tag = 0;
+            n += 1;
+        }
+        n
+    }
+
+    /// Empties the TLB (reset).
+    pub fn clear(&mut self) {
+        self.entries.iter_mut().for_each(|e| e.tag = 0);
+    }
+}
+
+/// A stage 2 cache entry.
+#[derive(Clone, Copy, Debug)]
+struct S2Entry {
+    valid: bool,
+    vmid: u8,
+    ipa: u64,
+    mask: u64,
+    stamp: u32,
+    out: S2Out,
+}
+
+const S2_EMPTY: S2Entry = S2Entry {
+    valid: false,
+    vmid: 0,
+    ipa: 0,
+    mask: 0,
+    stamp: 0,
+    out: S2Out { oa: 0, size_bits: 12, level: 0, perms: Permissions(0), attrs: MemAttrs::NORMAL_NC },
+};
+
+/// The stage 2 cache: IPA -> PA leaf entries tagged with the VMID, used for the stage 2
+/// translations of stage 1 table addresses and of final IPAs.
+#[derive(Clone, Debug)]
+pub struct S2Tlb {
+    ways: usize,
+    set_mask: usize,
+    entries: Box<[S2Entry]>,
+    next: Box<[u8]>,
+    clock: u32,
+    replacement: Replacement,
+}
+
+impl S2Tlb {
+    /// An empty stage 2 cache of `sets` x `ways` entries.
+    pub fn new(sets: usize, ways: usize, replacement: Replacement) -> S2Tlb {
+        let (sets, ways) = geometry(sets, ways);
+        S2Tlb {
+            ways,
+            set_mask: sets - 1,
+            entries: vec![S2_EMPTY; sets * ways].into_boxed_slice(),
+            next: vec![0; sets].into_boxed_slice(),
+            clock: 0,
+            replacement,
+        }
+    }
+
+    /// Number of valid entries.
+    pub fn occupancy(&self) -> usize {
+        self.entries.iter().filter(|e| e.valid).count()
+    }
+
+    #[inline(always)]
+    fn set_of(&self, ipa: u64) -> usize {
+        ((ipa >> 12) as usize & self.set_mask) * self.ways
+    }
+
+    #[inline]
+    pub(crate) fn lookup(&mut self, vmid: u8, ipa: u64) -> Option<S2Out> {
+        let base = self.set_of(ipa);
+        let set = self.entries.get(base..base + self.ways)?;
+        let way = set.iter().position(|e| e.valid && e.vmid == vmid && ipa & e.mask == e.ipa)?;
+        let e = &mut self.entries[base + way];
+        if self.replacement == Replacement::Lru {
+            self.clock = self.clock.wrapping_add(1);
+            e.stamp = self.clock;
+        }
+        let mask = e.mask;
+        Some(S2Out { oa: e.out.oa | (ipa & !mask), ..e.out })
+    }
+
+    pub(crate) fn insert(&mut self, vmid: u8, ipa: u64, out: &S2Out) {
+        let base = self.set_of(ipa);
+        let set_index = base / self.ways;
+        let ways = self.ways;
+        let Some(set) = self.entries.get(base..base + ways) else { return };
+        let way = match set.iter().position(|e| !e.valid) {
+            Some(w) => w,
+            None => match self.replacement {
+                Replacement::RoundRobin => {
+                    let w = usize::from(self.next[set_index]) % ways;
+                    self.next[set_index] = ((w + 1) % ways) as u8;
+                    w
+                }
+                Replacement::Lru => {
+                    let clock = self.clock;
+                    (0..ways).max_by_key(|&w| clock.wrapping_sub(set[w].stamp)).unwrap_or(0)
+                }
+            },
+        };
+        let mask = !low_mask(out.size_bits.min(63));
+        self.clock = self.clock.wrapping_add(1);
+        self.entries[base + way] = S2Entry {
+            valid: true,
+            vmid,
+            ipa: ipa & mask,
+            mask,
+            stamp: self.clock,
+            out: S2Out { oa: out.oa & mask, ..*out },
+        };
+    }
+
+    /// Removes the entries in the scope of `inv`; returns how many.
+    pub fn invalidate(&mut self, inv: &Invalidation) -> usize {
+        let mut n = 0;
+        for e in self.entries.iter_mut().filter(|e| inv.matches_s2(e)) {
+            e.valid = false;
+            n += 1;
+        }
+        n
+    }
+
+    /// Empties the cache.
+    pub fn clear(&mut self) {
+        self.entries.iter_mut().for_each(|e| e.valid = false);
+    }
+}
