@@ -68,3 +68,6 @@ pub use regime::{
 pub use tlb::{Invalidation, Replacement, S2Tlb, Tlb, TlbConfig, Translation};
 pub use tlbi::TlbiOp;
 pub use walk::{DescriptorReader, ExternalAbort, WalkCost};
+
+#[cfg(test)]
+mod tests;
