@@ -7,9 +7,16 @@
 //! translations are cached (no walk caches), so the "last level only" TLBI forms invalidate
 //! exactly what their full forms do.
 //!
-//! Determinism: the set index is VA (or IPA) bits above the granule, no hashing; replacement is
-//! round-robin per set or LRU by a global access counter. Lookups never allocate: all storage is
-//! allocated by [`Tlb::new`].
+//! Determinism: the set index is VA (or IPA) bits, no hashing; replacement is round-robin per set
+//! or LRU by a global access counter. Lookups never allocate: all storage is allocated by
+//! [`Tlb::new`].
+//!
+//! Size classes: an entry is filled into the set selected by the address bits above its size
+//! class: the granule (pages and anything smaller than 2MB), 2MB (entries of 2MB up to 1GB) or 1GB
+//! (1GB and larger). A lookup probes the page class first and the block classes only when that
+//! misses, so page hits cost one set and a block entry is found from any address in its 2MB (or
+//! 1GB) region instead of being refilled per page. Larger blocks that are not a whole class
+//! (32MB, 512MB) are held as several copies, one per 2MB region touched.
 
 use crate::addr::low_mask;
 use crate::attrs::MemAttrs;
@@ -53,6 +60,21 @@ impl Default for TlbConfig {
 
 /// No level (stage disabled).
 const NO_LEVEL: u8 = 0xff;
+
+/// Set-index shifts of the block size classes (2MB, 1GB).
+const BLOCK_CLASSES: [u8; 2] = [21, 30];
+
+/// The set-index shift an entry of `size_bits` is filled with, given the page class `page_shift`.
+#[inline(always)]
+fn class_shift(size_bits: u32, page_shift: u8) -> u8 {
+    if size_bits >= 30 {
+        30
+    } else if size_bits >= 21 {
+        21
+    } else {
+        page_shift
+    }
+}
 
 /// A cached translation: everything needed to answer an access without walking, for every
 /// access kind. Built from a walk's stage 1 and stage 2 results.
@@ -478,16 +500,20 @@ impl S2Tlb {
     }
 
     #[inline(always)]
-    fn set_of(&self, ipa: u64) -> usize {
-        ((ipa >> 12) as usize & self.set_mask) * self.ways
+    fn set_of(&self, ipa: u64, shift: u8) -> usize {
+        ((ipa >> (shift & 63)) as usize & self.set_mask) * self.ways
     }
 
+    /// Finds the stage 2 leaf for `ipa` of `vmid`; `page_shift` is the stage 2 granule's size.
     #[inline]
-    pub(crate) fn lookup(&mut self, vmid: u8, ipa: u64) -> Option<S2Out> {
-        let base = self.set_of(ipa);
-        let set = self.entries.get(base..base + self.ways)?;
-        let way = set.iter().position(|e| e.valid && e.vmid == vmid && ipa & e.mask == e.ipa)?;
-        let e = &mut self.entries[base + way];
+    pub(crate) fn lookup(&mut self, vmid: u8, ipa: u64, page_shift: u8) -> Option<S2Out> {
+        let i = [page_shift, BLOCK_CLASSES[0], BLOCK_CLASSES[1]].into_iter().find_map(|shift| {
+            let base = self.set_of(ipa, shift);
+            let set = self.entries.get(base..base + self.ways)?;
+            let way = set.iter().position(|e| e.valid && e.vmid == vmid && ipa & e.mask == e.ipa)?;
+            Some(base + way)
+        })?;
+        let e = &mut self.entries[i];
         if self.replacement == Replacement::Lru {
             self.clock = self.clock.wrapping_add(1);
             e.stamp = self.clock;
@@ -496,8 +522,8 @@ impl S2Tlb {
         Some(S2Out { oa: e.out.oa | (ipa & !mask), ..e.out })
     }
 
-    pub(crate) fn insert(&mut self, vmid: u8, ipa: u64, out: &S2Out) {
-        let base = self.set_of(ipa);
+    pub(crate) fn insert(&mut self, vmid: u8, ipa: u64, out: &S2Out, page_shift: u8) {
+        let base = self.set_of(ipa, class_shift(out.size_bits, page_shift));
         let set_index = base / self.ways;
         let ways = self.ways;
         let Some(set) = self.entries.get(base..base + ways) else { return };

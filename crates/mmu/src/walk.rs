@@ -237,7 +237,7 @@ impl<R: DescriptorReader + ?Sized> Walker<'_, R> {
             return Err(fault(FaultKind::Translation, 0));
         }
         if let Some(t) = self.s2tlb.as_deref_mut() {
-            if let Some(out) = t.lookup(c.vmid, ipa) {
+            if let Some(out) = t.lookup(c.vmid, ipa, c.granule.bits() as u8) {
                 self.cost.s2_hits += 1;
                 return Ok(out);
             }
@@ -285,7 +285,7 @@ impl<R: DescriptorReader + ?Sized> Walker<'_, R> {
             attrs: MemAttrs::from_s2_memattr(bits(desc, 5, 2) as u8, Shareability::decode(bits(desc, 9, 8))),
         };
         if let Some(t) = self.s2tlb.as_deref_mut() {
-            t.insert(c.vmid, ipa, &out);
+            t.insert(c.vmid, ipa, &out, c.granule.bits() as u8);
         }
         Ok(out)
     }

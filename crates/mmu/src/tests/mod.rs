@@ -10,6 +10,7 @@
 //! 0x0030_0000  TTBR0_EL2 root         0x0210_0000..0x0280_0000  stage 2 table pool
 //! ```
 
+mod at;
 mod props;
 mod s1;
 mod s2;
