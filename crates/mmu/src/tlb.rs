@@ -378,23 +378,37 @@ impl Tlb {
     }
 
     #[inline(always)]
-    fn set_of(&self, key: &LookupKey, va_key: u64, upper: bool) -> usize {
-        ((va_key >> key.index_shift[usize::from(upper)]) as usize & self.set_mask) * self.ways
+    fn set_of(&self, va_key: u64, shift: u8) -> usize {
+        ((va_key >> (shift & 63)) as usize & self.set_mask) * self.ways
     }
 
-    /// Finds the entry for `va_key` under `key`.
     #[inline(always)]
-    pub(crate) fn lookup(&mut self, key: &LookupKey, va_key: u64, upper: bool) -> Option<&Mapping> {
-        let base = self.set_of(key, va_key, upper);
+    fn probe(&self, key: &LookupKey, va_key: u64, shift: u8) -> Option<usize> {
+        let base = self.set_of(va_key, shift);
         let set = self.entries.get(base..base + self.ways)?;
         let way = set
             .iter()
             .position(|e| e.tag == key.tag && va_key & e.m.mask == e.m.va && (e.m.global || e.asid == key.asid))?;
+        Some(base + way)
+    }
+
+    /// Finds the entry for `va_key` under `key`: the page class, then the block classes.
+    #[inline(always)]
+    pub(crate) fn lookup(&mut self, key: &LookupKey, va_key: u64, upper: bool) -> Option<&Mapping> {
+        let i = match self.probe(key, va_key, key.index_shift[usize::from(upper)]) {
+            Some(i) => i,
+            None => self.lookup_block(key, va_key)?,
+        };
         if self.replacement == Replacement::Lru {
             self.clock = self.clock.wrapping_add(1);
-            self.entries[base + way].stamp = self.clock;
+            self.entries[i].stamp = self.clock;
         }
-        Some(&self.entries[base + way].m)
+        Some(&self.entries[i].m)
+    }
+
+    #[inline(never)]
+    fn lookup_block(&self, key: &LookupKey, va_key: u64) -> Option<usize> {
+        BLOCK_CLASSES.iter().find_map(|&shift| self.probe(key, va_key, shift))
     }
 
     /// Fills `m` into the set of `va_key`, evicting per the replacement policy. Returns whether a
@@ -408,7 +422,8 @@ impl Tlb {
         upper: bool,
         m: Mapping,
     ) -> bool {
-        let base = self.set_of(key, va_key, upper);
+        let shift = class_shift(u32::from(m.size_bits), key.index_shift[usize::from(upper)]);
+        let base = self.set_of(va_key, shift);
         let set_index = base / self.ways;
         let ways = self.ways;
         let Some(set) = self.entries.get(base..base + ways) else { return false };
