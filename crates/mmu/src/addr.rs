@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// A virtual address as issued by software, before stage 1 translation (may carry a tag in bits
-/// [63:56] when TBI applies).
+/// \[63:56\] when TBI applies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct VirtAddr(pub u64);
 

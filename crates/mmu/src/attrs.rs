@@ -185,7 +185,7 @@ impl MemAttrs {
         MemAttrs { attr: canonical, sh }.effective()
     }
 
-    /// Decodes a stage 2 MemAttr[3:0] field with its SH field (pseudocode `S2DecodeMemAttrs`,
+    /// Decodes a stage 2 MemAttr\[3:0\] field with its SH field (pseudocode `S2DecodeMemAttrs`,
     /// FWB = 0). Stage 2 assigns no allocation hints; the reserved inner encoding 0b00 of Normal
     /// memory (MemAttr 0b1x00, and 0b0100 without FEAT_MTE_PERM) is taken as Non-cacheable.
     pub const fn from_s2_memattr(memattr: u8, sh: Shareability) -> MemAttrs {

@@ -118,11 +118,11 @@ impl TableMemory for FlatMemory {
 /// Attributes of a stage 1 block or page descriptor (D8.3.1.2, Table D8-52).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct S1Leaf {
-    /// AttrIndx[2:0] (bits 4:2): the MAIR_ELx byte.
+    /// AttrIndx\[2:0\] (bits 4:2): the MAIR_ELx byte.
     pub attr_index: u8,
-    /// AP[2:1] (bits 7:6).
+    /// AP\[2:1\] (bits 7:6).
     pub ap: u8,
-    /// SH[1:0] (bits 9:8).
+    /// SH\[1:0\] (bits 9:8).
     pub sh: u8,
     /// AF (bit 10).
     pub af: bool,
@@ -160,11 +160,11 @@ impl S1Leaf {
 /// Attributes of a stage 2 block or page descriptor (Table D8-53).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct S2Leaf {
-    /// MemAttr[3:0] (bits 5:2).
+    /// MemAttr\[3:0\] (bits 5:2).
     pub memattr: u8,
-    /// S2AP[1:0] (bits 7:6): bit 0 read, bit 1 write.
+    /// S2AP\[1:0\] (bits 7:6): bit 0 read, bit 1 write.
     pub s2ap: u8,
-    /// SH[1:0] (bits 9:8).
+    /// SH\[1:0\] (bits 9:8).
     pub sh: u8,
     /// AF (bit 10).
     pub af: bool,
@@ -194,7 +194,7 @@ impl S2Leaf {
 pub mod desc {
     use super::OA_MASK;
 
-    /// A table descriptor pointing at `next` (with hierarchical bits [63:59] from `ctl`).
+    /// A table descriptor pointing at `next` (with hierarchical bits \[63:59\] from `ctl`).
     pub const fn table(next: u64, ctl: u64) -> u64 {
         (next & OA_MASK) | (ctl & (0x1f << 59)) | 0b11
     }
@@ -371,7 +371,7 @@ impl TableBuilder {
         Ok(at)
     }
 
-    /// ORs hierarchical control bits ([63:59]: NSTable, APTable, UXNTable/XNTable, PXNTable) into
+    /// ORs hierarchical control bits (\[63:59\]: NSTable, APTable, UXNTable/XNTable, PXNTable) into
     /// the table descriptor for `ia` at `level`.
     pub fn set_table_bits<M: TableMemory + ?Sized>(
         &mut self,

@@ -9,7 +9,7 @@
 //! +------+-----+--+--+--+-----+---------------------+--+--+---+---+--+----+-+-+  (page: bit 1 = 1 at L3)
 //! |NS AP XN PXN| ignored      | next-level table address         | ignored    |1|1|  table
 //! +------------+--------------+----------------------------------+------------+-+-+
-//! stage 2 leaf: XN = bit 54, MemAttr[3:0] = bits 5:2, S2AP = bits 7:6, no nG
+//! stage 2 leaf: XN = bit 54, MemAttr\[3:0\] = bits 5:2, S2AP = bits 7:6, no nG
 //! ```
 
 use crate::addr::{bit, low_mask};
@@ -18,7 +18,7 @@ use crate::regime::Granule;
 /// What a descriptor is at its level (pseudocode `AArch64.DecodeDescriptorType`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DescriptorType {
-    /// Bit 0 clear, a reserved encoding (bits[1:0] = 0b01 at level 3) or a block where the
+    /// Bit 0 clear, a reserved encoding (bits\[1:0\] = 0b01 at level 3) or a block where the
     /// granule does not allow one: a Translation fault.
     Invalid,
     /// Points to the next-level table.
@@ -38,11 +38,11 @@ pub fn descriptor_type(desc: u64, granule: Granule, level: u8) -> DescriptorType
     }
 }
 
-/// Mask of the output address bits [47:12] of a descriptor.
+/// Mask of the output address bits \[47:12\] of a descriptor.
 pub const OA_MASK: u64 = low_mask(48) & !low_mask(12);
 
 /// The next-level table address of a table descriptor (pseudocode `AArch64.NextTableBase`):
-/// bits [47:granule]. For the 64KB granule, bits [15:12] (OA[51:48] with FEAT_LPA) are RES0 here.
+/// bits [47:granule]. For the 64KB granule, bits \[15:12\] (OA\[51:48\] with FEAT_LPA) are RES0 here.
 #[inline(always)]
 pub fn next_table_base(desc: u64, granule: Granule) -> u64 {
     desc & low_mask(48) & !low_mask(granule.bits())

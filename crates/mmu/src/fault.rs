@@ -83,7 +83,7 @@ impl Fault {
         }
     }
 
-    /// ISS bits [8:0] of a Data Abort for this fault (D24.2.46): DFSC, WnR (bit 6), S1PTW
+    /// ISS bits \[8:0\] of a Data Abort for this fault (D24.2.46): DFSC, WnR (bit 6), S1PTW
     /// (bit 7), CM (bit 8). `wnr` is the instruction's direction (1 for a store); it is forced to
     /// 1 for cache maintenance and address translation instructions (`cm`). EA (bit 9) is 0. The
     /// CPU adds ISV and the instruction syndrome (only for stage 2 faults without S1PTW).
@@ -96,7 +96,7 @@ impl Fault {
         self.fsc() as u32 | (self.s1ptw as u32) << 7
     }
 
-    /// HPFAR_EL2 for an abort taken to EL2: FIPA[39:4] = IPA[47:12] (D24.2.76, without
+    /// HPFAR_EL2 for an abort taken to EL2: FIPA\[39:4\] = IPA\[47:12\] (D24.2.76, without
     /// FEAT_LPA). `None` for stage 1 faults. The register is architecturally written for stage 2
     /// Translation, Access flag and Address size faults, and for every stage 2 fault on a stage 1
     /// walk; for the other stage 2 faults (Permission, External abort, Alignment) it is UNKNOWN,
@@ -109,8 +109,8 @@ impl Fault {
     }
 
     /// The faulting PAR_EL1 value for an AT instruction (D24.2.142, pseudocode
-    /// `AArch64.EncodePAR`): F (bit 0) = 1, FST[6:1], PTW (bit 8), S (bit 9), bit 11 RES1; the
-    /// IMPLEMENTATION DEFINED bits [63:48] read as 0.
+    /// `AArch64.EncodePAR`): F (bit 0) = 1, FST\[6:1\], PTW (bit 8), S (bit 9), bit 11 RES1; the
+    /// IMPLEMENTATION DEFINED bits \[63:48\] read as 0.
     pub const fn par_el1(&self) -> u64 {
         1 | (self.fsc() as u64) << 1 | (self.s1ptw as u64) << 8 | (self.is_stage2() as u64) << 9 | 1 << 11
     }
@@ -144,7 +144,7 @@ mod tests {
         assert_eq!(f.data_abort_iss(false, false), 0b1000_0110);
         assert_eq!(f.data_abort_iss(false, true), 0b1_1100_0110);
         assert_eq!(f.instruction_abort_iss(), 0b1000_0110);
-        assert_eq!(f.hpfar_el2(), Some(0x8_1234_5 << 4));
+        assert_eq!(f.hpfar_el2(), Some(0x0081_2345 << 4));
         assert_eq!(f.par_el1(), 1 | 0b000110 << 1 | 1 << 8 | 1 << 9 | 1 << 11);
         let s1 = Fault::stage1(FaultKind::Permission, 3);
         assert_eq!(s1.data_abort_iss(true, false), 0b100_1111);

@@ -41,6 +41,8 @@
 //! - Instruction fetches from Device memory are Normal Non-cacheable, not Permission faults.
 //! - PAR_EL1.NS is reported as 0 for the Non-secure regimes (UNKNOWN; QEMU reports 1).
 
+#![warn(missing_docs)]
+
 mod addr;
 mod attrs;
 pub mod builder;

@@ -236,7 +236,7 @@ impl Mmu {
         self.invalidate(&Invalidation::El10Vmid { vmid });
     }
 
-    /// TLBI VAE1(IS), Xt: ASID = Xt[63:48], VA[55:12] = Xt[43:0].
+    /// TLBI VAE1(IS), Xt: ASID = Xt\[63:48\], VA\[55:12\] = Xt\[43:0\].
     pub fn tlbi_vae1(&mut self, vmid: u8, xt: u64) {
         self.invalidate(&Invalidation::El10Va {
             vmid,
@@ -256,7 +256,7 @@ impl Mmu {
         });
     }
 
-    /// TLBI VAAE1(IS), Xt: VA[55:12] = Xt[43:0], all ASIDs.
+    /// TLBI VAAE1(IS), Xt: VA\[55:12\] = Xt\[43:0\], all ASIDs.
     pub fn tlbi_vaae1(&mut self, vmid: u8, xt: u64) {
         self.invalidate(&Invalidation::El10Va { vmid, asid: None, va: tlbi_va(xt), last_level: false });
     }
@@ -266,12 +266,12 @@ impl Mmu {
         self.invalidate(&Invalidation::El10Va { vmid, asid: None, va: tlbi_va(xt), last_level: true });
     }
 
-    /// TLBI ASIDE1(IS), Xt: ASID = Xt[63:48], non-global entries.
+    /// TLBI ASIDE1(IS), Xt: ASID = Xt\[63:48\], non-global entries.
     pub fn tlbi_aside1(&mut self, vmid: u8, xt: u64) {
         self.invalidate(&Invalidation::El10Asid { vmid, asid: (xt >> 48) as u16 });
     }
 
-    /// TLBI IPAS2E1(IS), Xt: IPA[47:12] = Xt[35:0].
+    /// TLBI IPAS2E1(IS), Xt: IPA\[47:12\] = Xt\[35:0\].
     pub fn tlbi_ipas2e1(&mut self, vmid: u8, xt: u64) {
         self.invalidate(&TlbiOp::Ipas2e1.scope_with_vmid(xt, vmid));
     }
@@ -296,7 +296,7 @@ impl Mmu {
         self.invalidate(&Invalidation::El2All);
     }
 
-    /// TLBI VAE2(IS), Xt: VA[55:12] = Xt[43:0].
+    /// TLBI VAE2(IS), Xt: VA\[55:12\] = Xt\[43:0\].
     pub fn tlbi_vae2(&mut self, xt: u64) {
         self.invalidate(&Invalidation::El2Va { va: tlbi_va(xt), last_level: false });
     }

@@ -90,8 +90,8 @@ pub enum AtResult {
 }
 
 /// The PAR_EL1 value of a successful translation (pseudocode `AArch64.EncodePAR`): F = 0,
-/// SH[8:7], NS (bit 9) = 0 (architecturally UNKNOWN for a Non-secure regime; QEMU reports 1),
-/// bit 11 RES1, PA[47:12], ATTR[63:56] in MAIR format. The IMPLEMENTATION DEFINED bit 10 is 0.
+/// SH\[8:7\], NS (bit 9) = 0 (architecturally UNKNOWN for a Non-secure regime; QEMU reports 1),
+/// bit 11 RES1, PA\[47:12\], ATTR\[63:56\] in MAIR format. The IMPLEMENTATION DEFINED bit 10 is 0.
 pub const fn par_success(pa: u64, attrs: MemAttrs) -> u64 {
     (attrs.mair_byte() as u64) << 56 | (pa & OA_MASK) | 1 << 11 | attrs.par_sh() << 7
 }

@@ -167,7 +167,7 @@ impl Permissions {
 }
 
 /// Hierarchical controls accumulated from stage 1 table descriptors (D8.4.1.2, Table D8-64):
-/// APTable[1:0] (bits 62:61), UXNTable/XNTable (bit 60), PXNTable (bit 59), ORed over the walk.
+/// APTable\[1:0\] (bits 62:61), UXNTable/XNTable (bit 60), PXNTable (bit 59), ORed over the walk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct TableControls {
     pub ap_table: u8,
@@ -177,7 +177,7 @@ pub(crate) struct TableControls {
 
 impl TableControls {
     /// Adds the controls of a stage 1 table descriptor (pseudocode `AArch64.S1ApplyTablePerms`).
-    /// In a one-EL regime APTable[0] and PXNTable are RES0 and XNTable is bit 60.
+    /// In a one-EL regime APTable\[0\] and PXNTable are RES0 and XNTable is bit 60.
     #[inline]
     pub fn apply(&mut self, desc: u64, two_els: bool) {
         let ap = ((desc >> 61) & 3) as u8;
@@ -192,10 +192,10 @@ impl TableControls {
 /// Stage 1 Direct permissions of a leaf descriptor (pseudocode `AArch64.S1DirectBasePermissions`
 /// and the WXN step of `AArch64.S1ComputePermissions`).
 ///
-/// Two-EL regime (EL1&0): AP[2:1] (Table D8-63), APTable, UXN (bit 54) / PXN (bit 53) with their
+/// Two-EL regime (EL1&0): AP\[2:1\] (Table D8-63), APTable, UXN (bit 54) / PXN (bit 53) with their
 /// table controls; PrivExecute is removed where UnprivWrite is present (D8.4.1.2.3 "RVWLLR");
 /// with SCTLR_ELx.WXN, execute is removed where write is present, per privilege level. One-EL
-/// regime (EL2): AP[2] only (AP[1] RES1), XN at bit 54, APTable[1], XNTable; the unprivileged bits
+/// regime (EL2): AP\[2\] only (AP\[1\] RES1), XN at bit 54, APTable\[1\], XNTable; the unprivileged bits
 /// are returned clear.
 pub(crate) fn s1_permissions(desc: u64, table: TableControls, two_els: bool, wxn: bool) -> Permissions {
     let ap2 = desc >> 7 & 1 != 0;
@@ -237,7 +237,7 @@ pub(crate) fn s1_permissions(desc: u64, table: TableControls, two_els: bool, wxn
 }
 
 /// Stage 2 permissions of a leaf descriptor (pseudocode `AArch64.S2DirectBasePermissions`):
-/// S2AP[0] (bit 6) read, S2AP[1] (bit 7) write, XN (bit 54) for both ELs (FEAT_XNX is not
+/// S2AP\[0\] (bit 6) read, S2AP\[1\] (bit 7) write, XN (bit 54) for both ELs (FEAT_XNX is not
 /// implemented, so bit 53 is RES0). The same bits are set for privileged and unprivileged.
 pub(crate) fn s2_permissions(desc: u64) -> Permissions {
     let r = desc >> 6 & 1 != 0;

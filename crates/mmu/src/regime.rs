@@ -138,9 +138,9 @@ pub struct TranslationRegs {
     /// TCR_EL1: T0SZ, EPD0, IRGN0, ORGN0, SH0, TG0, T1SZ, A1, EPD1, IRGN1, ORGN1, SH1, TG1, IPS,
     /// AS, TBI0, TBI1.
     pub tcr_el1: u64,
-    /// TTBR0_EL1: BADDR[47:1], ASID[63:48].
+    /// TTBR0_EL1: BADDR\[47:1\], ASID\[63:48\].
     pub ttbr0_el1: u64,
-    /// TTBR1_EL1: BADDR[47:1], ASID[63:48].
+    /// TTBR1_EL1: BADDR\[47:1\], ASID\[63:48\].
     pub ttbr1_el1: u64,
     /// MAIR_EL1.
     pub mair_el1: u64,
@@ -148,7 +148,7 @@ pub struct TranslationRegs {
     pub sctlr_el2: u64,
     /// TCR_EL2 (HCR_EL2.E2H = 0 format): T0SZ, IRGN0, ORGN0, SH0, TG0, PS, TBI.
     pub tcr_el2: u64,
-    /// TTBR0_EL2: BADDR[47:1].
+    /// TTBR0_EL2: BADDR\[47:1\].
     pub ttbr0_el2: u64,
     /// MAIR_EL2.
     pub mair_el2: u64,
@@ -156,7 +156,7 @@ pub struct TranslationRegs {
     pub hcr_el2: u64,
     /// VTCR_EL2: T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS.
     pub vtcr_el2: u64,
-    /// VTTBR_EL2: BADDR[47:1], VMID[55:48] (8-bit VMIDs).
+    /// VTTBR_EL2: BADDR\[47:1\], VMID\[55:48\] (8-bit VMIDs).
     pub vttbr_el2: u64,
     /// EL2 is implemented and enabled in the current Security state (always true on our cores;
     /// false for a model without EL2, which ignores HCR_EL2 and VMIDs).
@@ -241,7 +241,7 @@ impl S1Range {
     }
 }
 
-/// Base of an initial lookup table from a TTBR/VTTBR: BADDR[47:1], aligned to the size of the
+/// Base of an initial lookup table from a TTBR/VTTBR: BADDR\[47:1\], aligned to the size of the
 /// (possibly concatenated) initial table (pseudocode `AArch64.S1TTBaseAddress`,
 /// `AArch64.S2TTBaseAddress`).
 fn table_base(ttbr: u64, ia_bits: u32, granule: Granule, start_level: u32) -> u64 {
@@ -251,7 +251,7 @@ fn table_base(ttbr: u64, ia_bits: u32, granule: Granule, start_level: u32) -> u6
     ttbr & low_mask(48) & !low_mask(tsize)
 }
 
-/// Memory attributes of table walks from an IRGN/ORGN/SH triple at bits [13:8] of a TCR
+/// Memory attributes of table walks from an IRGN/ORGN/SH triple at bits \[13:8\] of a TCR
 /// (pseudocode `WalkMemAttrs`, `DecodeSDFAttr`: 00 NC, 01 WB RWA, 10 WT RA, 11 WB RA).
 fn walk_attrs(rgn_sh: u64) -> MemAttrs {
     const SDF: [u8; 4] = [0b0100, 0b1111, 0b1010, 0b1110];

@@ -187,36 +187,66 @@ impl Mapping {
 
     /// Checks `acc` (stage 1 alignment, stage 1 permissions, stage 2 alignment, stage 2
     /// permissions, in the priority order of D8.15.5) and produces the translation of `va_key`.
+    /// The common case is one combined test; the ordered checks run only when something fails.
     #[inline(always)]
     pub fn check(&self, va_key: u64, acc: Access, asid: u16, vmid: Option<u8>) -> Result<Translation, Fault> {
-        let s1_level = if self.s1_level == NO_LEVEL { None } else { Some(self.s1_level) };
-        s1_check(self.s1_device, self.s1_perms, s1_level, acc)?;
-        let offset = va_key & !self.mask;
-        let s2_level = if self.s2_level == NO_LEVEL { None } else { Some(self.s2_level) };
-        if let Some(level) = s2_level {
-            s2_check(self.s2_device, self.s2_perms, level, self.ipa | offset, acc)?;
+        let fetch = matches!(acc.kind, AccessKind::Fetch);
+        let perms = self.s1_perms.and(self.s2_perms);
+        let misaligned = (self.s1_device | self.s2_device) & !acc.aligned & !fetch;
+        if misaligned | !perms.grants(acc.needed()) {
+            return Err(self.fault(va_key, acc));
         }
+        let offset = va_key & !self.mask;
         Ok(Translation {
             pa: crate::PhysAddr(self.pa | offset),
             ipa: crate::Ipa(self.ipa | offset),
-            attrs: if matches!(acc.kind, AccessKind::Fetch) { self.fetch_attrs } else { self.data_attrs },
-            perms: self.s1_perms.and(self.s2_perms),
+            attrs: if fetch { self.fetch_attrs } else { self.data_attrs },
+            perms,
             size_bits: self.size_bits,
-            s1_level,
-            s2_level,
+            s1_level: if self.s1_level == NO_LEVEL { None } else { Some(self.s1_level) },
+            s2_level: if self.s2_level == NO_LEVEL { None } else { Some(self.s2_level) },
             global: self.global,
             asid,
             vmid,
         })
     }
+
+    /// The fault `acc` takes, in priority order; only called when one of the checks fails.
+    #[cold]
+    #[inline(never)]
+    fn fault(&self, va_key: u64, acc: Access) -> Fault {
+        let s1_level = if self.s1_level == NO_LEVEL { None } else { Some(self.s1_level) };
+        let s2 = || {
+            if self.s2_level == NO_LEVEL {
+                return Ok(());
+            }
+            s2_check(self.s2_device, self.s2_perms, self.s2_level, self.ipa | (va_key & !self.mask), acc)
+        };
+        match s1_check(self.s1_device, self.s1_perms, s1_level, acc).and_then(|()| s2()) {
+            Err(f) => f,
+            // Unreachable when called as documented; a Permission fault is the safe answer.
+            Ok(()) => Fault::stage1(crate::fault::FaultKind::Permission, self.s1_level & 3),
+        }
+    }
 }
 
-/// A main TLB entry.
+/// What a main TLB lookup compares, kept apart from the payload so a set's tags share two cache
+/// lines.
 #[derive(Clone, Copy, Debug)]
-struct Entry {
+struct Tag {
     /// Packed valid/regime/flags/VMID (see `LookupKey::tag`); 0 when invalid.
     tag: u64,
+    /// Canonical VA base.
+    va: u64,
+    /// `!(size - 1)`.
+    mask: u64,
     asid: u16,
+    global: bool,
+}
+
+/// The rest of a main TLB entry.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
     regime: Regime,
     vmid: u8,
     stamp: u32,
@@ -241,7 +271,8 @@ const EMPTY_MAPPING: Mapping = Mapping {
     global: false,
 };
 
-const EMPTY: Entry = Entry { tag: 0, asid: 0, regime: Regime::El10, vmid: 0, stamp: 0, m: EMPTY_MAPPING };
+const EMPTY: Entry = Entry { regime: Regime::El10, vmid: 0, stamp: 0, m: EMPTY_MAPPING };
+const NO_TAG: Tag = Tag { tag: 0, va: 0, mask: 0, asid: 0, global: false };
 
 /// What a TLB maintenance operation removes (ARM ARM D8.17.5, pseudocode `TLBIMatch`). Built
 /// from a TLBI instruction and its operand by [`crate::TlbiOp::scope`]; a broadcast (IS) TLBI
@@ -268,7 +299,7 @@ pub enum Invalidation {
         vmid: u8,
         /// The ASID; `None` for the "all ASIDs" forms.
         asid: Option<u16>,
-        /// Any address in the page (canonical: bits [63:56] copies of bit 55).
+        /// Any address in the page (canonical: bits \[63:56\] copies of bit 55).
         va: u64,
         /// The L forms (last level only); equivalent here, as only leaves are cached.
         last_level: bool,
@@ -304,8 +335,8 @@ pub enum Invalidation {
 }
 
 impl Invalidation {
-    fn matches(&self, e: &Entry) -> bool {
-        if e.tag == 0 {
+    fn matches(&self, t: &Tag, e: &Entry) -> bool {
+        if t.tag == 0 {
             return false;
         }
         let el10 = e.regime == Regime::El10;
@@ -313,14 +344,14 @@ impl Invalidation {
             Invalidation::El10Vmid { vmid } | Invalidation::El10VmidS12 { vmid } => el10 && e.vmid == vmid,
             Invalidation::El10All => el10,
             Invalidation::El10Va { vmid, asid, va, .. } => {
-                el10 && e.vmid == vmid && asid.is_none_or(|a| e.m.global || e.asid == a) && va & e.m.mask == e.m.va
+                el10 && e.vmid == vmid && asid.is_none_or(|a| t.global || t.asid == a) && va & t.mask == t.va
             }
-            Invalidation::El10Asid { vmid, asid } => el10 && e.vmid == vmid && !e.m.global && e.asid == asid,
+            Invalidation::El10Asid { vmid, asid } => el10 && e.vmid == vmid && !t.global && t.asid == asid,
             Invalidation::S2Ipa { vmid, ipa, .. } => {
                 el10 && e.vmid == vmid && e.m.s2_mask != 0 && ipa & e.m.s2_mask == e.m.ipa & e.m.s2_mask
             }
             Invalidation::El2All => !el10,
-            Invalidation::El2Va { va, .. } => !el10 && va & e.m.mask == e.m.va,
+            Invalidation::El2Va { va, .. } => !el10 && va & t.mask == t.va,
         }
     }
 
@@ -347,6 +378,7 @@ fn geometry(sets: usize, ways: usize) -> (usize, usize) {
 pub struct Tlb {
     ways: usize,
     set_mask: usize,
+    tags: Box<[Tag]>,
     entries: Box<[Entry]>,
     next: Box<[u8]>,
     clock: u32,
@@ -360,6 +392,7 @@ impl Tlb {
         Tlb {
             ways,
             set_mask: sets - 1,
+            tags: vec![NO_TAG; sets * ways].into_boxed_slice(),
             entries: vec![EMPTY; sets * ways].into_boxed_slice(),
             next: vec![0; sets].into_boxed_slice(),
             clock: 0,
@@ -374,7 +407,7 @@ impl Tlb {
 
     /// Number of valid entries.
     pub fn occupancy(&self) -> usize {
-        self.entries.iter().filter(|e| e.tag != 0).count()
+        self.tags.iter().filter(|t| t.tag != 0).count()
     }
 
     #[inline(always)]
@@ -385,10 +418,9 @@ impl Tlb {
     #[inline(always)]
     fn probe(&self, key: &LookupKey, va_key: u64, shift: u8) -> Option<usize> {
         let base = self.set_of(va_key, shift);
-        let set = self.entries.get(base..base + self.ways)?;
-        let way = set
-            .iter()
-            .position(|e| e.tag == key.tag && va_key & e.m.mask == e.m.va && (e.m.global || e.asid == key.asid))?;
+        let set = self.tags.get(base..base + self.ways)?;
+        let way =
+            set.iter().position(|t| t.tag == key.tag && va_key & t.mask == t.va && (t.global || t.asid == key.asid))?;
         Some(base + way)
     }
 
@@ -426,8 +458,10 @@ impl Tlb {
         let base = self.set_of(va_key, shift);
         let set_index = base / self.ways;
         let ways = self.ways;
-        let Some(set) = self.entries.get(base..base + ways) else { return false };
-        let way = match set.iter().position(|e| e.tag == 0) {
+        let (Some(set), Some(slots)) = (self.tags.get(base..base + ways), self.entries.get(base..base + ways)) else {
+            return false;
+        };
+        let way = match set.iter().position(|t| t.tag == 0) {
             Some(w) => w,
             None => match self.replacement {
                 Replacement::RoundRobin => {
@@ -437,29 +471,32 @@ impl Tlb {
                 }
                 Replacement::Lru => {
                     let clock = self.clock;
-                    (0..ways).max_by_key(|&w| clock.wrapping_sub(set[w].stamp)).unwrap_or(0)
+                    (0..ways).max_by_key(|&w| clock.wrapping_sub(slots[w].stamp)).unwrap_or(0)
                 }
             },
         };
-        let evicted = self.entries[base + way].tag != 0;
+        let evicted = self.tags[base + way].tag != 0;
         self.clock = self.clock.wrapping_add(1);
-        self.entries[base + way] = Entry { tag: key.tag, asid: key.asid, regime, vmid, stamp: self.clock, m };
+        self.tags[base + way] = Tag { tag: key.tag, va: m.va, mask: m.mask, asid: key.asid, global: m.global };
+        self.entries[base + way] = Entry { regime, vmid, stamp: self.clock, m };
         evicted
     }
 
     /// Removes the entries in the scope of `inv`; returns how many.
     pub fn invalidate(&mut self, inv: &Invalidation) -> usize {
         let mut n = 0;
-        for e in self.entries.iter_mut().filter(|e| inv.matches(e)) {
-            e.tag = 0;
-            n += 1;
+        for (t, e) in self.tags.iter_mut().zip(self.entries.iter()) {
+            if inv.matches(t, e) {
+                t.tag = 0;
+                n += 1;
+            }
         }
         n
     }
 
     /// Empties the TLB (reset).
     pub fn clear(&mut self) {
-        self.entries.iter_mut().for_each(|e| e.tag = 0);
+        self.tags.iter_mut().for_each(|t| t.tag = 0);
     }
 }
 

@@ -4,8 +4,8 @@
 //!
 //! The CPU decodes `SYS #op1, C8, Cm, #op2, Xt` with [`TlbiOp::from_encoding`], checks its own
 //! traps (HCR_EL2.TTLB, EL), builds the scope with [`TlbiOp::scope`] (which captures the current
-//! VMID for EL1 operations, the ASID from Xt[63:48], the VA from Xt[43:0] = VA[55:12] or the IPA
-//! from Xt[35:0] = IPA[47:12]), then applies it with [`crate::Mmu::invalidate`] to its own TLB,
+//! VMID for EL1 operations, the ASID from Xt\[63:48\], the VA from Xt\[43:0\] = VA\[55:12\] or the IPA
+//! from Xt\[35:0\] = IPA\[47:12\]), then applies it with [`crate::Mmu::invalidate`] to its own TLB,
 //! and, when [`TlbiOp::broadcast`] is true (the IS forms, or HCR_EL2.FB at EL1), to every core's.
 
 use crate::addr::low_mask;
@@ -163,8 +163,8 @@ impl TlbiOp {
     }
 }
 
-/// The VA of a TLBI operand: Xt[43:0] holds VA[55:12]; bits [63:56] are taken as copies of
-/// VA[55], the canonical form TLB entries are kept in (the comparison is on VA[55:12],
+/// The VA of a TLBI operand: Xt\[43:0\] holds VA\[55:12\]; bits \[63:56\] are taken as copies of
+/// VA\[55\], the canonical form TLB entries are kept in (the comparison is on VA\[55:12\],
 /// pseudocode `TLBIMatch`).
 pub(crate) fn tlbi_va(xt: u64) -> u64 {
     let va = (xt & low_mask(44)) << 12;

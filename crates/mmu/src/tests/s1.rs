@@ -162,7 +162,7 @@ fn external_aborts_on_the_walk_at_each_level() {
     }
 }
 
-/// Table D8-63 and the execute rules, for AP[2:1] x {EL1, EL0, LDTR/STTR at EL1} x
+/// Table D8-63 and the execute rules, for AP\[2:1\] x {EL1, EL0, LDTR/STTR at EL1} x
 /// {read, write, fetch}, at a page (level 3) and a block (level 2).
 #[test]
 fn permission_matrix() {

@@ -116,7 +116,8 @@ fn tlbi_scopes() {
         ("e1", &a, 0x1000, Access::read(2)),
     ];
     let x = |asid: u64, va: u64| asid << 48 | (va >> 12 & 0xfff_ffff_ffff);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Mmu)>, &str)> = vec![
+    type Case<'a> = (&'a str, Box<dyn Fn(&mut Mmu)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         ("VMALLE1", Box::new(|m| m.tlbi_vmalle1(1)), "c1 e1"),
         ("VAE1", Box::new(move |m| m.tlbi_vae1(1, x(1, 0x1000))), "a2 a3 b1 b2 c1 e1"),
         ("VALE1 global", Box::new(move |m| m.tlbi_vale1(1, x(7, 0x2000))), "a1 a3 b1 c1 e1"),
@@ -129,7 +130,7 @@ fn tlbi_scopes() {
         ("ALLE2", Box::new(|m| m.tlbi_alle2()), "a1 a2 a3 b1 b2 c1"),
         ("VAE2", Box::new(move |m| m.tlbi_vae2(x(0, 0x1000))), "a1 a2 a3 b1 b2 c1"),
         ("VALE2 other page", Box::new(move |m| m.tlbi_vale2(x(0, 0x2000))), "a1 a2 a3 b1 b2 c1 e1"),
-        ("IPAS2E1", Box::new(move |m| m.tlbi_ipas2e1(1, 0x8000_1)), "a1 a2 a3 b1 b2 c1 e1"),
+        ("IPAS2E1", Box::new(move |m| m.tlbi_ipas2e1(1, 0x8000_1000 >> 12)), "a1 a2 a3 b1 b2 c1 e1"),
     ];
     for (name, op, survivors) in cases {
         let mut mmu = Mmu::new(TlbConfig::default());
