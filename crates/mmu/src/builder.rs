@@ -241,6 +241,9 @@ pub struct TableBuilder {
     pub root: u64,
     /// Write descriptors big-endian (for SCTLR_ELx.EE = 1).
     pub big_endian: bool,
+    /// Where the tables are stored, relative to the addresses in the descriptors: a stage 1 tree
+    /// in a guest whose IPA `x` is at PA `x + phys_offset` (0 for identity).
+    pub phys_offset: u64,
     pool: Range<u64>,
 }
 
@@ -250,7 +253,7 @@ impl TableBuilder {
     pub fn stage1(granule: Granule, ia_bits: u32, root: u64, pool: Range<u64>) -> TableBuilder {
         let ia = ia_bits.clamp(25, 48);
         let start = 3 - (ia - 1 - granule.bits()) / granule.stride();
-        TableBuilder { granule, ia_bits: ia, start_level: start as u8, root, big_endian: false, pool }
+        TableBuilder { granule, ia_bits: ia, start_level: start as u8, root, big_endian: false, phys_offset: 0, pool }
     }
 
     /// A stage 2 tree with an explicit start level (from VTCR_EL2.SL0), which may concatenate up
@@ -262,6 +265,7 @@ impl TableBuilder {
             start_level: start_level.min(3),
             root,
             big_endian: false,
+            phys_offset: 0,
             pool,
         }
     }
@@ -282,7 +286,7 @@ impl TableBuilder {
 
     fn write<M: TableMemory + ?Sized>(&self, mem: &mut M, pa: u64, v: u64) -> Result<(), BuildError> {
         let v = if self.big_endian { v.swap_bytes() } else { v };
-        if mem.write_u64(PhysAddr(pa), v) {
+        if mem.write_u64(PhysAddr(pa.wrapping_add(self.phys_offset)), v) {
             Ok(())
         } else {
             Err(BuildError::NoMemory(pa))
@@ -290,7 +294,7 @@ impl TableBuilder {
     }
 
     fn read<M: TableMemory + ?Sized>(&self, mem: &mut M, pa: u64) -> u64 {
-        let v = mem.read_u64(PhysAddr(pa)).unwrap_or(0);
+        let v = mem.read_u64(PhysAddr(pa.wrapping_add(self.phys_offset))).unwrap_or(0);
         if self.big_endian {
             v.swap_bytes()
         } else {
@@ -305,7 +309,7 @@ impl TableBuilder {
             return Err(BuildError::PoolExhausted);
         }
         self.pool.start = at + size;
-        if !mem.zero(PhysAddr(at), size) {
+        if !mem.zero(PhysAddr(at.wrapping_add(self.phys_offset)), size) {
             return Err(BuildError::NoMemory(at));
         }
         Ok(at)

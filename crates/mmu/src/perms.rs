@@ -164,6 +164,15 @@ impl Permissions {
     pub(crate) const fn grants(self, needed: u8) -> bool {
         self.0 & needed == needed
     }
+
+    /// These permissions allow `acc` (for a host-side cache of [`crate::Translation`]s: reuse a
+    /// cached translation for another access kind only when this is true, and otherwise call
+    /// [`crate::Mmu::translate`], which reports the exact fault). Alignment on Device memory is
+    /// not covered: check `Translation::attrs` for that.
+    #[inline(always)]
+    pub const fn allows(self, acc: Access) -> bool {
+        self.grants(acc.needed())
+    }
 }
 
 /// Hierarchical controls accumulated from stage 1 table descriptors (D8.4.1.2, Table D8-64):
@@ -350,6 +359,9 @@ mod tests {
         assert_eq!(Access::new(AccessKind::CacheMaintenance { invalidate: false }, 0).needed(), Permissions::UR);
         assert_eq!(Access::new(AccessKind::CacheMaintenance { invalidate: true }, 1).needed(), Permissions::PW);
         assert!(Permissions::ALL.grants(0));
+        let ro = Permissions(Permissions::PR | Permissions::PX | Permissions::UR);
+        assert!(ro.allows(Access::read(0)) && ro.allows(Access::fetch(1)) && ro.allows(Access::read(2)));
+        assert!(!ro.allows(Access::write(1)) && !ro.allows(Access::fetch(0)));
         assert!(Permissions(0).grants(0));
         assert!(!Permissions(Permissions::PR).grants(Permissions::PW));
         let p = Permissions(Permissions::PR | Permissions::UX);
