@@ -17,7 +17,8 @@
 //!    [`Access::as_unprivileged`] for LDTR/STTR, [`Access::unaligned`] for an access not aligned
 //!    to its size and for DC ZVA) and call [`Mmu::translate`] with a [`DescriptorReader`] over RAM
 //!    and the bus. `Ok(t)` gives `t.pa`, `t.attrs` (Device memory matters for alignment and
-//!    MMIO), `t.perms` and `t.size_bits` for the host cache. `Err(fault)` is a plain [`Fault`]:
+//!    MMIO), `t.perms` and `t.size_bits` for the host cache (which may reuse `t` for another
+//!    access kind when [`Permissions::allows`] says so). `Err(fault)` is a plain [`Fault`]:
 //!    take a Data Abort (EC 0x24/0x25) with ISS = [`Fault::data_abort_iss`] (plus ISV and the
 //!    instruction syndrome for stage 2 faults without S1PTW), or an Instruction Abort (EC
 //!    0x20/0x21) with [`Fault::instruction_abort_iss`]; FAR = the VA; route stage 2 faults
@@ -40,6 +41,11 @@
 //! - The contiguous bit is a hint: never a fault, never a larger TLB entry.
 //! - Instruction fetches from Device memory are Normal Non-cacheable, not Permission faults.
 //! - PAR_EL1.NS is reported as 0 for the Non-secure regimes (UNKNOWN; QEMU reports 1).
+//! - HPFAR_EL2 is produced for every stage 2 fault, including those where it is UNKNOWN.
+//! - AT walks without the main TLB (it may use the stage 2 cache); TLB conflict aborts are never
+//!   raised (the first matching entry wins, deterministically).
+//! - Only leaf entries are cached (no walk caches), so the last-level TLBI forms act as the full
+//!   ones; TLBI by VA/ASID scans the whole TLB.
 
 #![warn(missing_docs)]
 

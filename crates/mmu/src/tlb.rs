@@ -374,7 +374,7 @@ fn geometry(sets: usize, ways: usize) -> (usize, usize) {
 }
 
 /// The main TLB: combined stage 1 + stage 2 leaf entries.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Tlb {
     ways: usize,
     set_mask: usize,
@@ -383,6 +383,28 @@ pub struct Tlb {
     next: Box<[u8]>,
     clock: u32,
     replacement: Replacement,
+}
+
+impl std::fmt::Debug for Tlb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tlb")
+            .field("sets", &(self.set_mask + 1))
+            .field("ways", &self.ways)
+            .field("occupancy", &self.occupancy())
+            .field("replacement", &self.replacement)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for S2Tlb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S2Tlb")
+            .field("sets", &(self.set_mask + 1))
+            .field("ways", &self.ways)
+            .field("occupancy", &self.occupancy())
+            .field("replacement", &self.replacement)
+            .finish()
+    }
 }
 
 impl Tlb {
@@ -522,7 +544,7 @@ const S2_EMPTY: S2Entry = S2Entry {
 
 /// The stage 2 cache: IPA -> PA leaf entries tagged with the VMID, used for the stage 2
 /// translations of stage 1 table addresses and of final IPAs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct S2Tlb {
     ways: usize,
     set_mask: usize,
