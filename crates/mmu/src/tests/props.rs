@@ -405,7 +405,8 @@ fn reg() -> impl Strategy<Value = u64> {
     prop_oneof![any::<u64>(), any::<u64>().prop_map(|v| v & 0xf_ffff), any::<u64>().prop_map(|v| v & 0x7_ffff_ffff)]
 }
 
-fn regs() -> impl Strategy<Value = TranslationRegs> {
+/// Anything at all.
+fn wild_regs() -> impl Strategy<Value = TranslationRegs> {
     ((reg(), reg(), reg(), reg(), reg(), reg()), (reg(), reg(), reg(), reg(), reg(), reg()), any::<bool>(), any::<u8>())
         .prop_map(|((a, b, c, d, e, f), (g, h, i, j, k, l), el2_enabled, parange)| TranslationRegs {
             sctlr_el1: a,
@@ -425,6 +426,69 @@ fn regs() -> impl Strategy<Value = TranslationRegs> {
         })
 }
 
+/// A VTCR_EL2.SL0 consistent with `t0sz` and the TG0 bits of `vtcr` (the start level stage 1
+/// would use), or a random one when `random` is set.
+fn sl0_for(vtcr: u64, t0sz: u64, random: bool) -> u64 {
+    if random {
+        return vtcr >> 6 & 3;
+    }
+    let g = Granule::from_tg0(vtcr >> 14 & 3);
+    let ia = 64 - t0sz.clamp(16, 39) as u32;
+    let start = 3 - (ia - 1 - g.bits()) / g.stride();
+    match g {
+        Granule::K4 => u64::from(2 - start.min(2)),
+        _ => u64::from(3 - start.max(1)),
+    }
+}
+
+/// Mostly valid configurations with random details, so walks go deep into the fuzzed words.
+fn plausible_regs() -> impl Strategy<Value = TranslationRegs> {
+    let txsz = || prop_oneof![3 => 16..=39u64, 1 => 0..64u64];
+    let base = || any::<u64>().prop_map(|v| v & 0xffff_0000_000f_f000);
+    (
+        (any::<u64>(), txsz(), txsz(), any::<u64>(), base(), base()),
+        (any::<u64>(), txsz(), base(), any::<u64>(), prop_oneof![3 => 24..=39u64, 1 => 0..64u64], base()),
+        (prop_oneof![3 => Just(2u8), 1 => 0..7u8], any::<bool>(), prop::bool::weighted(0.25)),
+    )
+        .prop_map(
+            |((sctlr, t0, t1, tcr_bits, ttbr0, ttbr1), (hcr, t2, ttbr2, vtcr_bits, vt0, vttbr), (parange, m, odd))| {
+                let tcr_el1 = t0 | t1 << 16 | (tcr_bits & 0x7f_ffc0_ffc0 & !(1 << 7 | 1 << 23));
+                let vtcr_el2 = vt0 | sl0_for(vtcr_bits, vt0, odd) << 6 | (vtcr_bits & 0x7_ff00);
+                TranslationRegs {
+                    sctlr_el1: sctlr | u64::from(m),
+                    tcr_el1,
+                    ttbr0_el1: ttbr0,
+                    ttbr1_el1: ttbr1,
+                    mair_el1: sctlr.rotate_left(17),
+                    sctlr_el2: sctlr.rotate_left(5),
+                    tcr_el2: t2 | (tcr_bits & 0x17_ffc0),
+                    ttbr0_el2: ttbr2,
+                    mair_el2: tcr_bits.rotate_left(9),
+                    hcr_el2: hcr & (hcr::VM | hcr::PTW | hcr::DC | hcr::CD | hcr::ID | hcr::TGE),
+                    vtcr_el2,
+                    vttbr_el2: vttbr,
+                    el2_enabled: true,
+                    parange,
+                }
+            },
+        )
+}
+
+/// VAs: anything, or in the lower or upper range of small and large address spaces.
+fn va() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        any::<u64>(),
+        any::<u64>().prop_map(|v| v & 0xf_ffff_ffff),
+        any::<u64>().prop_map(|v| v & 0xffff_ffff_ffff),
+        any::<u64>().prop_map(|v| v | 0xffff_fff0_0000_0000),
+        any::<u64>().prop_map(|v| v & 0x7f_ffff_ffff | 0x5a00_0000_0000_0000),
+    ]
+}
+
+fn regs() -> impl Strategy<Value = TranslationRegs> {
+    prop_oneof![1 => wild_regs(), 3 => plausible_regs()]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
@@ -434,7 +498,7 @@ proptest! {
     fn fuzzed_tables_never_panic(
         regs in regs(),
         seed in any::<u64>(),
-        accesses in prop::collection::vec((any::<u64>(), 0..5u8, 0..3u8, any::<bool>()), 1..24),
+        accesses in prop::collection::vec((va(), 0..5u8, 0..3u8, any::<bool>()), 1..24),
         tlbis in prop::collection::vec((0..26usize, any::<u64>()), 0..4),
     ) {
         let ctx = TranslationContext::new(&regs);
@@ -455,8 +519,10 @@ proptest! {
             if !aligned {
                 acc = acc.unaligned();
             }
-            // Nearby addresses too, so TLB hits happen.
-            for va in [va, va ^ 0x8, va & !0xfff_ffff] {
+            // Nearby addresses too, so TLB hits happen, and addresses inside each VA range.
+            let lo = va & ((1 << ctx.el10.ranges[0].ia_bits) - 1);
+            let hi = va | !((1u64 << ctx.el10.ranges[1].ia_bits) - 1);
+            for va in [va, va ^ 0x8, lo, lo ^ 0x1000, hi] {
                 let (fresh, _) = translate_uncached(&ctx, VirtAddr(va), acc, &mut mem);
                 let cached = mmu.translate(&ctx, VirtAddr(va), acc, &mut mem);
                 prop_assert_eq!(cached, fresh);
