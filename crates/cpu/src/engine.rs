@@ -57,26 +57,43 @@ impl Cpu {
         }
     }
 
+    /// Whether the run loop must check each instruction: host breakpoints, or guest
+    /// self-hosted debug (breakpoints, software step) armed.
+    #[inline(always)]
+    fn needs_checks(&self) -> bool {
+        self.debug_checks || !self.breakpoints.is_empty()
+    }
+
     /// Runs until an exit condition or until `budget` instructions have been dispatched.
     pub fn run<P: Platform, T: Timing>(&mut self, p: &mut P, timing: &mut T, budget: u64) -> Exit {
-        if self.breakpoints.is_empty() {
-            self.run_inner::<P, T, false>(p, timing, budget)
-        } else {
-            self.run_inner::<P, T, true>(p, timing, budget)
+        let limit = self.counters.instructions.saturating_add(budget);
+        // The loop is compiled twice: without per-instruction checks (the fast path) and with
+        // them. A change of mode (software arming debug, a debugger setting a breakpoint)
+        // returns `None` at the next block boundary and the other version continues.
+        loop {
+            let exit = if self.needs_checks() {
+                self.run_inner::<P, T, true>(p, timing, limit)
+            } else {
+                self.run_inner::<P, T, false>(p, timing, limit)
+            };
+            if let Some(exit) = exit {
+                return exit;
+            }
         }
     }
 
-    fn run_inner<P: Platform, T: Timing, const BREAKPOINTS: bool>(
+    fn run_inner<P: Platform, T: Timing, const CHECKED: bool>(
         &mut self,
         p: &mut P,
         timing: &mut T,
-        budget: u64,
-    ) -> Exit {
-        let limit = self.counters.instructions.saturating_add(budget);
-        let resume_over = self.resume_over.take();
+        limit: u64,
+    ) -> Option<Exit> {
         loop {
             if self.counters.instructions >= limit {
-                return Exit::Budget;
+                return Some(Exit::Budget);
+            }
+            if self.needs_checks() != CHECKED {
+                return None;
             }
             // Block boundary: asynchronous exceptions (D1.13), then the illegal state check.
             if self.irq_lines != 0 || self.sys[SysReg::HCR_EL2 as usize] & (hcr::VI | hcr::VF | hcr::VSE) != 0 {
@@ -106,14 +123,37 @@ impl Cpu {
             let page = offset & !0xfff;
             let mut index = (offset & 0xfff) >> 2;
             loop {
-                if BREAKPOINTS && self.breakpoints.contains(&self.pc) && resume_over != Some(self.pc) {
-                    self.resume_over = Some(self.pc);
-                    return Exit::Breakpoint;
-                }
+                let mut stepping = false;
                 let insn = p.memory().decoded_page(page)[index];
+                if CHECKED {
+                    // A host breakpoint stops before the instruction; the next run steps over
+                    // the breakpoint it reported, once.
+                    if self.breakpoints.contains(&self.pc) && self.resume_over.take() != Some(self.pc) {
+                        self.resume_over = Some(self.pc);
+                        return Some(Exit::Breakpoint);
+                    }
+                    self.resume_over = None;
+                    if self.debug_checks {
+                        if let Some(exc) = self.debug_before_instruction() {
+                            self.counters.instructions += 1;
+                            self.take_sync(exc);
+                            break;
+                        }
+                        // D2.11.5: active-not-pending: this instruction is the one stepped.
+                        stepping = self.pstate.ss && self.software_step_active();
+                        self.stepped_exclusive = matches!(insn, Insn::Ldxr { .. } | Insn::Ldxp { .. });
+                    }
+                }
                 self.counters.instructions += 1;
                 self.counters.cycles += timing.retire(&insn, self.pc);
-                match self.execute(insn, p) {
+                let exceptions = self.counters.exceptions;
+                let step = self.execute(insn, p);
+                if CHECKED && stepping && self.counters.exceptions == exceptions && !matches!(insn, Insn::Eret {}) {
+                    // The step completed without an exception: active-pending (D2.11.5).
+                    self.pstate.ss = false;
+                    self.step_syndrome_valid = true;
+                }
+                match step {
                     Step::Next => {
                         self.pc = self.pc.wrapping_add(4);
                         index += 1;
@@ -123,12 +163,12 @@ impl Cpu {
                     }
                     Step::Jump => break,
                     Step::Exit(reason) => {
-                        return match reason {
+                        return Some(match reason {
                             StopReason::PowerOff => Exit::PowerOff,
                             StopReason::Reset => Exit::Reset,
                             StopReason::WaitForInterrupt => Exit::WaitForInterrupt,
                             StopReason::Yield => Exit::Yield,
-                        }
+                        })
                     }
                 }
             }

@@ -37,6 +37,12 @@ pub mod ec {
     pub const SP_ALIGN: u8 = 0x26;
     /// SError interrupt.
     pub const SERROR: u8 = 0x2f;
+    /// Breakpoint exception from a lower EL (same EL: 0x31).
+    pub const BREAKPOINT_LOWER: u8 = 0x30;
+    /// Software Step exception from a lower EL (same EL: 0x33).
+    pub const SOFTWARE_STEP_LOWER: u8 = 0x32;
+    /// Watchpoint exception from a lower EL (same EL: 0x35).
+    pub const WATCHPOINT_LOWER: u8 = 0x34;
     /// BRK instruction.
     pub const BRK: u8 = 0x3c;
 }
@@ -144,6 +150,11 @@ impl Cpu {
         }
         let esr = (u64::from(ec_value) << 26) | (1 << 25) | u64::from(exc.iss & 0x01ff_ffff);
         let ret = if exc.return_to_next { self.pc.wrapping_add(4) } else { self.pc };
+        if exc.return_to_next {
+            // D2.11.5.1 Table D2-21: SVC, HVC and SMC complete the stepped instruction, so
+            // SPSR_ELx.SS is 0; every other synchronous exception leaves PSTATE.SS in SPSR.
+            self.pstate.ss = false;
+        }
         let (esr_reg, far_reg) =
             if target == 2 { (SysReg::ESR_EL2, SysReg::FAR_EL2) } else { (SysReg::ESR_EL1, SysReg::FAR_EL1) };
         self.sys[esr_reg as usize] = esr;
@@ -179,6 +190,7 @@ impl Cpu {
         }
         let from = self.pstate;
         self.sys[spsr_reg as usize] = from.to_spsr();
+        self.step_syndrome_valid = false;
         self.sys[elr_reg as usize] = return_address;
         let source_offset = if from.el < target {
             0x400 // lower EL using AArch64
@@ -216,7 +228,15 @@ impl Cpu {
             || (target_el == 1 && el == 2 && hcr & hcr::TGE != 0); // EL1 with TGE set
         let nzcv = (spsr_value & 0xf000_0000) as u32;
         let daif = (spsr_value & 0x3c0) as u32;
-        let ss = spsr_value & spsr::SS != 0;
+        // D2.11.4: an exception return copies SPSR.SS to PSTATE.SS only when software step is
+        // enabled (MDSCR_EL1.SS), debug exceptions are disabled from this EL and enabled from
+        // the EL returned to (with the D mask it gets); otherwise PSTATE.SS becomes 0.
+        let ss_target = if illegal { el } else { target_el };
+        let ss = spsr_value & spsr::SS != 0
+            && self.sysreg(SysReg::MDSCR_EL1) & 1 != 0
+            && !self.debug_exceptions_enabled_from(el, self.pstate.daif & 0x200 != 0)
+            && self.debug_exceptions_enabled_from(ss_target, spsr_value & 0x200 != 0);
+        self.step_syndrome_valid = false;
         let new = if illegal {
             Pstate { nzcv, daif, ss, il: true, ..self.pstate }
         } else {

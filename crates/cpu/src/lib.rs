@@ -7,6 +7,7 @@
 //! around it.
 
 pub mod addr;
+pub mod debug;
 mod engine;
 pub mod exception;
 mod exec;

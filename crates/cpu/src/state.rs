@@ -96,6 +96,15 @@ pub struct Cpu {
     pub counters: Counters,
     /// The Performance Monitors.
     pub(crate) pmu: crate::pmu::Pmu,
+    /// Self-hosted debug is armed (MDSCR_EL1.SS, or MDE with an enabled breakpoint): the run
+    /// loop checks every instruction ([`crate::debug`]).
+    pub(crate) debug_checks: bool,
+    /// MDSCR_EL1.MDE with an enabled watchpoint: data accesses are checked.
+    pub(crate) watch_checks: bool,
+    /// The last stepped instruction was a load-exclusive (Software Step ISS.EX).
+    pub(crate) stepped_exclusive: bool,
+    /// The active-pending state was entered by stepping an instruction (Software Step ISS.ISV).
+    pub(crate) step_syndrome_valid: bool,
 }
 
 /// Physical interrupt line bits for [`Cpu::set_interrupt_lines`].
@@ -134,6 +143,10 @@ impl Cpu {
             resume_over: None,
             counters: Counters::default(),
             pmu: crate::pmu::Pmu::new(),
+            debug_checks: false,
+            watch_checks: false,
+            stepped_exclusive: false,
+            step_syndrome_valid: false,
         }
     }
 

@@ -182,6 +182,9 @@ impl Cpu {
         acc: Access,
     ) -> Result<u64, SyncException> {
         let pa = self.translate_data(va, size, acc)?;
+        if self.watch_checks {
+            self.check_watchpoint(va, u64::from(size), false, false)?;
+        }
         self.phys_read(p, va, pa, size, acc)
     }
 
@@ -197,12 +200,18 @@ impl Cpu {
     ) -> Result<(), SyncException> {
         let acc = Access { write: true, ..acc };
         let pa = self.translate_data(va, size, acc)?;
+        if self.watch_checks {
+            self.check_watchpoint(va, u64::from(size), true, false)?;
+        }
         self.phys_write(p, va, pa, size, value, acc)
     }
 
     /// A 16-byte (Q register) read: one alignment check for the whole access.
     fn read_data128<P: Platform>(&mut self, p: &mut P, va: u64, acc: Access) -> Result<u128, SyncException> {
         let pa = self.translate_data(va, 16, acc)?;
+        if self.watch_checks {
+            self.check_watchpoint(va, 16, false, false)?;
+        }
         let lo = self.phys_read(p, va, pa, 8, acc)?;
         let hi = self.phys_read(p, va.wrapping_add(8), pa.wrapping_add(8), 8, acc)?;
         Ok(u128::from(lo) | (u128::from(hi) << 64))
@@ -217,6 +226,9 @@ impl Cpu {
     ) -> Result<(), SyncException> {
         let acc = Access { write: true, ..acc };
         let pa = self.translate_data(va, 16, acc)?;
+        if self.watch_checks {
+            self.check_watchpoint(va, 16, true, false)?;
+        }
         self.phys_write(p, va, pa, 8, value as u64, acc)?;
         self.phys_write(p, va.wrapping_add(8), pa.wrapping_add(8), 8, (value >> 64) as u64, acc)
     }

@@ -79,7 +79,10 @@ impl Cpu {
 
     /// BRK: a Breakpoint instruction exception, EC 0x3C, returning to the BRK itself.
     pub(crate) fn brk(&mut self, imm16: u16) -> ExecResult {
-        Err(SyncException::new(ec::BRK, u32::from(imm16)))
+        // A Breakpoint Instruction exception is a debug exception: MDCR_EL2.TDE and
+        // HCR_EL2.TGE route it to EL2 (D2.3.2), whatever the debug enables say.
+        let to_el2 = self.debug_target_el() == 2;
+        Err(SyncException { to_el2, ..SyncException::new(ec::BRK, u32::from(imm16)) })
     }
 
     /// NOP, YIELD, WFE, WFI, SEV, SEVL; other hints are NOPs (C6.2 HINT).
@@ -308,6 +311,13 @@ impl Cpu {
 
     /// Writes `reg` as MSR does (RES0/RES1 applied, special registers to their state).
     pub fn write_sysreg(&mut self, reg: SysReg, value: u64) {
+        self.write_sysreg_value(reg, value);
+        if crate::debug::affects_debug(reg) {
+            self.update_debug_checks();
+        }
+    }
+
+    fn write_sysreg_value(&mut self, reg: SysReg, value: u64) {
         match reg {
             SysReg::NZCV => self.pstate.nzcv = (value & 0xf000_0000) as u32,
             SysReg::DAIF => self.pstate.daif = (value & 0x3c0) as u32,
