@@ -4,7 +4,9 @@
 //! - [`a64`]: the decoder generated from `isa/a64.isa`, and the disassembler;
 //! - [`cpu`]: the core (state, instruction semantics, exception model, run loop);
 //! - [`devices`]: PL011 UART, platform PSCI, the MMIO device trait;
-//! - [`soc`]: models, image loading, device-tree generation, and the SoC run loop.
+//! - [`soc`]: models, image loading, device-tree generation, and the SoC run loop;
+//! - [`vmconfig`]: the hypervisor's VM configuration (`vms.toml`) packed into the blob the
+//!   hypervisor reads (`firmware/hypervisor`).
 
 pub use a64;
 pub use cpu;
@@ -12,6 +14,8 @@ pub use devices;
 pub use soc;
 
 use std::path::PathBuf;
+
+pub mod vmconfig;
 
 /// Path of a firmware program built from `firmware/` by this crate's build script, e.g.
 /// `firmware_image("hello")`.

@@ -62,6 +62,18 @@ enum Command {
     },
     /// List the built-in models.
     Models,
+    /// Pack a hypervisor VM configuration (`vms.toml`) and its guest images into the blob the
+    /// hypervisor reads at 0x44000000 (load it with `BLOB@0x44000000`).
+    PackVms {
+        /// The configuration file.
+        config: PathBuf,
+        /// Where to write the blob.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Directory of the guest images (default: the configuration's directory).
+        #[arg(long, value_name = "DIR")]
+        images: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,6 +85,18 @@ fn main() -> ExitCode {
                 println!("{name:10} {description}");
             }
             ExitCode::SUCCESS
+        }
+        Command::PackVms { config, output, images } => {
+            match hypersoc::vmconfig::pack_file(&config, images.as_deref())
+                .map_err(|e| e.to_string())
+                .and_then(|blob| write_atomically(&output, &blob).map_err(|e| format!("{}: {e}", output.display())))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("hypersoc: error: {message}");
+                    ExitCode::from(code::ERROR)
+                }
+            }
         }
         Command::Run { model, max_insns, max_cycles, dtb_out, stats, images } => {
             match run(&model, max_insns, max_cycles, dtb_out.as_deref(), stats, &images) {
