@@ -124,7 +124,11 @@ fn run(
             eprintln!("hypersoc: every core waits for an interrupt that nothing can raise");
             code::IDLE
         }
-        StopCause::Breakpoint(_) => code::BREAKPOINT,
+        StopCause::Breakpoint(_)
+        | StopCause::Watchpoint(..)
+        | StopCause::Exception(..)
+        | StopCause::Stepped(_)
+        | StopCause::Interrupted => code::BREAKPOINT,
     })
 }
 

@@ -5,6 +5,7 @@
 
 use a64::Insn;
 
+use crate::debug::{ExceptionTaken, ResumeOver, WatchHit};
 use crate::exception::{ec, fsc, hcr, SyncException};
 use crate::exec::{Step, StopReason};
 use crate::memory::Platform;
@@ -26,6 +27,10 @@ pub enum Exit {
     Budget,
     /// The PC reached a host breakpoint; the instruction there has not executed.
     Breakpoint,
+    /// A data access hit a host watchpoint; the instruction at the PC has not executed.
+    Watchpoint(WatchHit),
+    /// The core took an exception that a catch selects; the PC is at the vector.
+    Exception(ExceptionTaken),
 }
 
 /// A per-instruction timing hook. Implementations are monomorphized into the run loop, so a
@@ -49,32 +54,28 @@ impl Timing for Functional {
 const WORDS_PER_PAGE: usize = 1024;
 
 impl Cpu {
-    /// Sets or clears a host breakpoint at virtual address `pc`.
-    pub fn set_breakpoint(&mut self, pc: u64, enabled: bool) {
-        self.breakpoints.retain(|&b| b != pc);
-        if enabled {
-            self.breakpoints.push(pc);
-        }
-    }
-
     /// Runs until an exit condition or until `budget` instructions have been dispatched.
     pub fn run<P: Platform, T: Timing>(&mut self, p: &mut P, timing: &mut T, budget: u64) -> Exit {
-        if self.breakpoints.is_empty() {
-            self.run_inner::<P, T, false>(p, timing, budget)
-        } else {
+        if self.debug_active() {
             self.run_inner::<P, T, true>(p, timing, budget)
+        } else {
+            self.run_inner::<P, T, false>(p, timing, budget)
         }
     }
 
-    fn run_inner<P: Platform, T: Timing, const BREAKPOINTS: bool>(
-        &mut self,
-        p: &mut P,
-        timing: &mut T,
-        budget: u64,
-    ) -> Exit {
+    /// The run loop. `DEBUG` adds the per-instruction breakpoint check and the per-block check
+    /// for a caught exception; without it the loop is the plain one.
+    fn run_inner<P: Platform, T: Timing, const DEBUG: bool>(&mut self, p: &mut P, timing: &mut T, budget: u64) -> Exit {
         let limit = self.counters.instructions.saturating_add(budget);
-        let resume_over = self.resume_over.take();
+        // A breakpoint or watchpoint stop is stepped over only by the first instruction of this
+        // run, and only if the PC is still the stop's (no exception taken, no debugger write).
+        let mut resume_over = self.debug.resume_over.take();
         loop {
+            if DEBUG {
+                if let Some(taken) = self.debug.caught.take() {
+                    return Exit::Exception(taken);
+                }
+            }
             if self.counters.instructions >= limit {
                 return Exit::Budget;
             }
@@ -82,6 +83,9 @@ impl Cpu {
             if self.irq_lines != 0 || self.sys[SysReg::HCR_EL2 as usize] & (hcr::VI | hcr::VF | hcr::VSE) != 0 {
                 if let Some((kind, target)) = self.pending_async() {
                     self.take_async(kind, target);
+                    if DEBUG && self.debug.caught.is_some() {
+                        continue;
+                    }
                 }
             }
             if self.pstate.il {
@@ -106,14 +110,27 @@ impl Cpu {
             let page = offset & !0xfff;
             let mut index = (offset & 0xfff) >> 2;
             loop {
-                if BREAKPOINTS && self.breakpoints.contains(&self.pc) && resume_over != Some(self.pc) {
-                    self.resume_over = Some(self.pc);
-                    return Exit::Breakpoint;
+                let mut unwatched = false;
+                if DEBUG {
+                    let over = resume_over.take().filter(|r| r.pc == self.pc);
+                    if over.is_none() && self.debug.breakpoints.contains(&self.pc) {
+                        self.debug.resume_over = Some(ResumeOver { pc: self.pc, watch: false });
+                        return Exit::Breakpoint;
+                    }
+                    if over.is_some_and(|r| r.watch) && self.watching {
+                        self.watching = false;
+                        unwatched = true;
+                    }
                 }
                 let insn = p.memory().decoded_page(page)[index];
+                let cycles = timing.retire(&insn, self.pc);
                 self.counters.instructions += 1;
-                self.counters.cycles += timing.retire(&insn, self.pc);
-                match self.execute(insn, p) {
+                self.counters.cycles += cycles;
+                let step = self.execute(insn, p);
+                if DEBUG && unwatched {
+                    self.watching = true;
+                }
+                match step {
                     Step::Next => {
                         self.pc = self.pc.wrapping_add(4);
                         index += 1;
@@ -128,10 +145,24 @@ impl Cpu {
                             StopReason::Reset => Exit::Reset,
                             StopReason::WaitForInterrupt => Exit::WaitForInterrupt,
                             StopReason::Yield => Exit::Yield,
+                            StopReason::Watchpoint => self.watch_exit(cycles),
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A watchpoint stopped the instruction at the PC before its access: it did not execute,
+    /// so its counts are taken back, and the next run steps over it.
+    #[cold]
+    fn watch_exit(&mut self, cycles: u64) -> Exit {
+        self.counters.instructions -= 1;
+        self.counters.cycles -= cycles;
+        self.debug.resume_over = Some(ResumeOver { pc: self.pc, watch: true });
+        match self.debug.watch_hit.take() {
+            Some(hit) => Exit::Watchpoint(hit),
+            None => Exit::Breakpoint,
         }
     }
 }

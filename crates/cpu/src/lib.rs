@@ -7,6 +7,7 @@
 //! around it.
 
 pub mod addr;
+pub mod debug;
 mod engine;
 pub mod exception;
 mod exec;
@@ -15,6 +16,7 @@ pub mod state;
 mod sysreg_table;
 
 pub use addr::{PhysAddr, VirtAddr};
+pub use debug::{CatchFilter, ExceptionKind, ExceptionStats, ExceptionTaken, WatchHit, WatchKind, Watchpoint};
 pub use engine::{Exit, Functional, Timing};
 pub use memory::{FirmwareCall, Memory, Platform};
 pub use state::{Counters, Cpu, Pstate};

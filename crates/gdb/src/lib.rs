@@ -1,0 +1,1 @@
+//! The gdb remote stub of HyperSoC (work in progress on the `gdb` branch).
