@@ -121,7 +121,7 @@ pub struct Translation {
 impl fmt::Display for Translation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{} {:#x} on core {} at EL{}", self.space.name().to_uppercase(), self.input, self.core, self.el)?;
-        if self.stages.is_empty() {
+        if self.space == AddrSpace::Phys {
             writeln!(f, "  no translation (physical address)")?;
         }
         for stage in &self.stages {
@@ -256,7 +256,9 @@ impl Soc {
         let el = cpu.pstate.el;
         let mut stages = Vec::new();
         let stage1 = space == AddrSpace::Virt;
-        let stage2 = space != AddrSpace::Phys && el < 2;
+        // Stage 2 belongs to the EL1&0 regime: a VA of EL2's own regime has none, but an IPA
+        // is a guest's whatever EL the core is at.
+        let stage2 = space == AddrSpace::Ipa || (space == AddrSpace::Virt && el < 2);
         if stage1 {
             let (name, on, control_on, control_off) = if el == 2 {
                 ("stage 1 (EL2)", cpu.sysreg(SysReg::SCTLR_EL2) & 1 != 0, "SCTLR_EL2.M = 1", "SCTLR_EL2.M = 0")
