@@ -69,10 +69,16 @@ fn wait_for(child: &mut Child, limit: Duration, what: &str) -> Option<i32> {
 /// arguments on `program`, waits until it listens, runs gdb with `commands` against the
 /// address it reports, and collects everything.
 fn session(model: &str, program: &str, extra: &[&str], commands: &[&str]) -> Session {
-    static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-    let dir = scratch(&format!("{program}-{}", SESSIONS.fetch_add(1, Ordering::Relaxed)));
-    let socket = dir.join("gdb.sock");
     let image = hypersoc::firmware_image(program);
+    session_with(model, &image.display().to_string(), Some(&image), extra, commands)
+}
+
+/// [`session`] with an image argument (`FILE` or `FILE@ADDR`) and the ELF gdb reads symbols
+/// from, if any.
+fn session_with(model: &str, image: &str, symbols: Option<&Path>, extra: &[&str], commands: &[&str]) -> Session {
+    static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+    let dir = scratch(&format!("{}", SESSIONS.fetch_add(1, Ordering::Relaxed)));
+    let socket = dir.join("gdb.sock");
     let gdb_address =
         if extra.iter().any(|a| a.starts_with("--gdb")) { None } else { Some(format!("unix:{}", socket.display())) };
     let mut emulator = Command::new(env!("CARGO_BIN_EXE_hypersoc"));
@@ -82,7 +88,7 @@ fn session(model: &str, program: &str, extra: &[&str], commands: &[&str]) -> Ses
     }
     let mut emulator = emulator
         .args(extra)
-        .arg(&image)
+        .arg(image)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -109,7 +115,9 @@ fn session(model: &str, program: &str, extra: &[&str], commands: &[&str]) -> Ses
     let mut gdb = {
         let mut gdb = Command::new("gdb-multiarch");
         gdb.args(["--batch", "-nx", "-ex", "set pagination off", "-ex", "set confirm off", "-ex", "set width 0"]);
-        gdb.arg("-ex").arg(format!("file {}", image.display()));
+        if let Some(elf) = symbols {
+            gdb.arg("-ex").arg(format!("file {}", elf.display()));
+        }
         gdb.arg("-ex").arg(format!("target remote {target}"));
         for c in commands {
             gdb.args(["-ex", c]);
@@ -284,6 +292,42 @@ fn catch_the_hvc_trap_into_el2() {
 }
 
 #[test]
+fn hardware_breakpoint_at_el1_then_el2_entry() {
+    if !gdb_available() {
+        return;
+    }
+    let s = session(
+        "virt",
+        "gdbtarget",
+        &[],
+        &[
+            "hbreak gdb_at_el1",
+            "continue",
+            "info threads",
+            "p $cpsr",
+            "delete",
+            "monitor catch el2-entry",
+            "continue",
+            "monitor why",
+        ],
+    );
+    let breakpoint = line_starting(&s.gdb, "Breakpoint 1, ");
+    assert!(breakpoint.contains("gdb_at_el1 (arg=41)"), "{breakpoint}");
+    let thread = line_starting(&s.gdb, "* 1    Thread 1.1 ");
+    assert!(thread.contains("(core 0 cortex-a57 EL1h)"), "{thread}");
+    assert_lines(
+        &s.gdb,
+        &[
+            "$1 = [ SP EL=1 F I A D ]",
+            "catching every exception taken to EL2",
+            "Program received signal SIGTRAP, Trace/breakpoint trap.",
+        ],
+    );
+    line_starting(&s.gdb, "core 0: took hvc (EC 0x16) from EL1 to EL2: ESR_EL2 = 0x5a00fff0");
+    assert_eq!(s.code, Some(0), "{}", s.log);
+}
+
+#[test]
 fn threads_are_cores() {
     if !gdb_available() {
         return;
@@ -371,13 +415,25 @@ fn attach_to_a_running_emulator_over_tcp() {
     if !gdb_available() {
         return;
     }
-    // Port 0 picks a free port; `--gdb-wait=false` runs `bench` until gdb connects, which
-    // stops it wherever it is.
-    let s = session("virt", "bench", &["--gdb", "0", "--gdb-wait=false"], &["monitor why", "p $pc != 0", "detach"]);
-    assert_lines(&s.gdb, &["the cores have not run under gdb yet", "$1 = true", "[Inferior 1 (process 1) detached]"]);
+    // A raw image that spins (`b .`) runs until gdb connects on a free TCP port (port 0) and
+    // stops it wherever it is; `kill` ends the emulator.
+    let dir = scratch("spin");
+    let spin = dir.join("spin.bin");
+    std::fs::write(&spin, 0x1400_0000u32.to_le_bytes()).expect("write the image");
+    let image = format!("{}@0x40080000", spin.display());
+    let s = session_with(
+        "virt",
+        &image,
+        None,
+        &["--gdb", "0", "--gdb-wait=false"],
+        &["monitor why", "p/x $pc", "monitor stats", "kill"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_lines(&s.gdb, &["the cores have not run under gdb yet", "$1 = 0x40080000"]);
+    let stats = line_starting(&s.gdb, "core 0: ");
+    assert!(!stats.starts_with("core 0: 0 instructions"), "{stats}");
     assert!(s.log.starts_with("hypersoc: gdb can connect on 127.0.0.1:"), "{}", s.log);
-    assert!(s.uart.contains("== end"), "{}", s.uart);
-    assert_eq!(s.code, Some(0), "{}", s.log);
+    assert_eq!(s.code, Some(6), "{}", s.log);
 }
 
 #[test]
