@@ -158,6 +158,16 @@ fn an_instruction_limit_stops_with_sigxcpu_and_power_off_exits() {
     assert_eq!(end.recv_timeout(Duration::from_secs(30)), Ok(SessionEnd::Finished(StopCause::PowerOff)));
 }
 
+#[test]
+fn a_core_idle_forever_stops_with_sigstop() {
+    // `wfi` with nothing that can raise an interrupt.
+    let (mut gdb, end) = start(&[0xd503_207f, 0x17ff_ffff], RunLimits::default());
+    assert!(ask(&mut gdb, "?").starts_with("T05"));
+    assert!(ask(&mut gdb, "vCont;c").starts_with("T11thread:01;"));
+    assert_eq!(ask(&mut gdb, "D"), "OK");
+    assert_eq!(end.recv_timeout(Duration::from_secs(30)), Ok(SessionEnd::Detached));
+}
+
 /// A gdb command prefix with a random payload and a valid checksum.
 fn command_packet() -> impl Strategy<Value = Vec<u8>> {
     let commands = prop::sample::select(vec![
