@@ -7,6 +7,7 @@ use a64::Insn;
 
 use crate::exception::{ec, fsc, hcr, SyncException};
 use crate::exec::{Step, StopReason};
+use crate::host_debug::{ExceptionTaken, ResumeOver, WatchHit};
 use crate::memory::Platform;
 use crate::state::Cpu;
 use crate::sysreg_table::SysReg;
@@ -26,6 +27,10 @@ pub enum Exit {
     Budget,
     /// The PC reached a host breakpoint; the instruction there has not executed.
     Breakpoint,
+    /// A data access hit a host watchpoint; the instruction at the PC has not executed.
+    Watchpoint(WatchHit),
+    /// The core took an exception that a catch selects; the PC is at the vector.
+    Exception(ExceptionTaken),
 }
 
 /// A per-instruction timing hook. Implementations are monomorphized into the run loop, so a
@@ -49,32 +54,27 @@ impl Timing for Functional {
 const WORDS_PER_PAGE: usize = 1024;
 
 impl Cpu {
-    /// Sets or clears a host breakpoint at virtual address `pc`.
-    pub fn set_breakpoint(&mut self, pc: u64, enabled: bool) {
-        self.breakpoints.retain(|&b| b != pc);
-        if enabled {
-            self.breakpoints.push(pc);
-        }
-    }
-
-    /// Whether the run loop must check each instruction: host breakpoints, or guest
-    /// self-hosted debug (breakpoints, software step) armed.
+    /// Whether the run loop must check each instruction: host debug controls (breakpoints,
+    /// watchpoints, catches) or guest self-hosted debug (breakpoints, software step) armed.
     #[inline(always)]
     fn needs_checks(&self) -> bool {
-        self.debug_checks || !self.breakpoints.is_empty()
+        self.debug_checks || self.debug_active()
     }
 
     /// Runs until an exit condition or until `budget` instructions have been dispatched.
     pub fn run<P: Platform, T: Timing>(&mut self, p: &mut P, timing: &mut T, budget: u64) -> Exit {
         let limit = self.counters.instructions.saturating_add(budget);
+        // A breakpoint or watchpoint stop is stepped over only by the first instruction of this
+        // run, and only if the PC is still the stop's (no exception taken, no debugger write).
+        let mut resume_over = self.debug.resume_over.take();
         // The loop is compiled twice: without per-instruction checks (the fast path) and with
         // them. A change of mode (software arming debug, a debugger setting a breakpoint)
         // returns `None` at the next block boundary and the other version continues.
         loop {
             let exit = if self.needs_checks() {
-                self.run_inner::<P, T, true>(p, timing, limit)
+                self.run_inner::<P, T, true>(p, timing, limit, &mut resume_over)
             } else {
-                self.run_inner::<P, T, false>(p, timing, limit)
+                self.run_inner::<P, T, false>(p, timing, limit, &mut resume_over)
             };
             if let Some(exit) = exit {
                 return exit;
@@ -82,13 +82,21 @@ impl Cpu {
         }
     }
 
+    /// The run loop. `CHECKED` adds the per-instruction host breakpoint and guest debug checks
+    /// and the per-block check for a caught exception; without it the loop is the plain one.
     fn run_inner<P: Platform, T: Timing, const CHECKED: bool>(
         &mut self,
         p: &mut P,
         timing: &mut T,
         limit: u64,
+        resume_over: &mut Option<ResumeOver>,
     ) -> Option<Exit> {
         loop {
+            if CHECKED {
+                if let Some(taken) = self.debug.caught.take() {
+                    return Some(Exit::Exception(taken));
+                }
+            }
             if self.counters.instructions >= limit {
                 return Some(Exit::Budget);
             }
@@ -99,6 +107,9 @@ impl Cpu {
             if self.irq_lines != 0 || self.sys[SysReg::HCR_EL2 as usize] & (hcr::VI | hcr::VF | hcr::VSE) != 0 {
                 if let Some((kind, target)) = self.pending_async() {
                     self.take_async(kind, target);
+                    if CHECKED && self.debug.caught.is_some() {
+                        continue;
+                    }
                 }
             }
             if self.pstate.il {
@@ -124,15 +135,18 @@ impl Cpu {
             let mut index = (offset & 0xfff) >> 2;
             loop {
                 let mut stepping = false;
+                let mut unwatched = false;
                 let insn = p.memory().decoded_page(page)[index];
                 if CHECKED {
-                    // A host breakpoint stops before the instruction; the next run steps over
-                    // the breakpoint it reported, once.
-                    if self.breakpoints.contains(&self.pc) && self.resume_over.take() != Some(self.pc) {
-                        self.resume_over = Some(self.pc);
+                    let over = resume_over.take().filter(|r| r.pc == self.pc);
+                    if over.is_none() && self.debug.breakpoints.contains(&self.pc) {
+                        self.debug.resume_over = Some(ResumeOver { pc: self.pc, watch: false });
                         return Some(Exit::Breakpoint);
                     }
-                    self.resume_over = None;
+                    if over.is_some_and(|r| r.watch) && self.watching {
+                        self.watching = false;
+                        unwatched = true;
+                    }
                     if self.debug_checks {
                         if let Some(exc) = self.debug_before_instruction() {
                             self.counters.instructions += 1;
@@ -144,10 +158,14 @@ impl Cpu {
                         self.stepped_exclusive = matches!(insn, Insn::Ldxr { .. } | Insn::Ldxp { .. });
                     }
                 }
+                let cycles = timing.retire(&insn, self.pc);
                 self.counters.instructions += 1;
-                self.counters.cycles += timing.retire(&insn, self.pc);
+                self.counters.cycles += cycles;
                 let exceptions = self.counters.exceptions;
                 let step = self.execute(insn, p);
+                if CHECKED && unwatched {
+                    self.watching = true;
+                }
                 if CHECKED && stepping && self.counters.exceptions == exceptions && !matches!(insn, Insn::Eret {}) {
                     // The step completed without an exception: active-pending (D2.11.5).
                     self.pstate.ss = false;
@@ -168,10 +186,24 @@ impl Cpu {
                             StopReason::Reset => Exit::Reset,
                             StopReason::WaitForInterrupt => Exit::WaitForInterrupt,
                             StopReason::Yield => Exit::Yield,
+                            StopReason::Watchpoint => self.watch_exit(cycles),
                         })
                     }
                 }
             }
+        }
+    }
+
+    /// A watchpoint stopped the instruction at the PC before its access: it did not execute,
+    /// so its counts are taken back, and the next run steps over it.
+    #[cold]
+    fn watch_exit(&mut self, cycles: u64) -> Exit {
+        self.counters.instructions -= 1;
+        self.counters.cycles -= cycles;
+        self.debug.resume_over = Some(ResumeOver { pc: self.pc, watch: true });
+        match self.debug.watch_hit.take() {
+            Some(hit) => Exit::Watchpoint(hit),
+            None => Exit::Breakpoint,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! exceptions to EL1 or EL2, exception return with the illegal-return rules, and the routing
 //! and masking of physical and virtual interrupts.
 
+use crate::host_debug::ExceptionKind;
 use crate::state::{spsr, Cpu, Pstate};
 use crate::sysreg_table::SysReg;
 
@@ -162,17 +163,19 @@ impl Cpu {
             self.sys[far_reg as usize] = far;
         }
         self.enter(target, 0, ret);
+        self.exception_taken(ExceptionKind::Sync { ec: ec_value }, from_el, esr);
     }
 
     /// Takes an asynchronous exception to `target`.
     pub(crate) fn take_async(&mut self, kind: AsyncKind, target: u8) {
+        let esr_reg = if target == 2 { SysReg::ESR_EL2 } else { SysReg::ESR_EL1 };
         if kind == AsyncKind::SError {
             // D1.10.4: SError syndrome, IDS=0, uncategorized.
-            let esr = (u64::from(ec::SERROR) << 26) | (1 << 25);
-            let reg = if target == 2 { SysReg::ESR_EL2 } else { SysReg::ESR_EL1 };
-            self.sys[reg as usize] = esr;
+            self.sys[esr_reg as usize] = (u64::from(ec::SERROR) << 26) | (1 << 25);
         }
+        let from_el = self.pstate.el;
         self.enter(target, kind as u64, self.pc);
+        self.exception_taken(kind.into(), from_el, self.sys[esr_reg as usize]);
     }
 
     /// Common exception entry: saves PSTATE and the return address, masks DAIF, selects SP_ELx

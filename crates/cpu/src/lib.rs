@@ -11,6 +11,7 @@ pub mod debug;
 mod engine;
 pub mod exception;
 mod exec;
+pub mod host_debug;
 pub mod memory;
 pub mod pmu;
 pub mod state;
@@ -19,6 +20,7 @@ pub mod traps;
 
 pub use addr::{PhysAddr, VirtAddr};
 pub use engine::{Exit, Functional, Timing};
+pub use host_debug::{CatchFilter, ExceptionKind, ExceptionStats, ExceptionTaken, WatchHit, WatchKind, Watchpoint};
 pub use memory::{FirmwareCall, Memory, Platform};
 pub use state::{Counters, Cpu, Pstate};
 pub use sysreg_table::{SysReg, SysRegInfo, ALL_SYSREGS, SYSREGS};

@@ -1,6 +1,7 @@
 //! Architectural state of one core: general-purpose and SIMD&FP registers, stack pointers,
 //! PSTATE (D1.7) and the system-register file.
 
+use crate::host_debug::DebugState;
 use crate::sysreg_table::{SysReg, SYSREGS, SYSREG_COUNT};
 
 /// PSTATE, the process state (ARM ARM D1.7), in the fields ARMv8.0 AArch64 has.
@@ -88,10 +89,12 @@ pub struct Cpu {
     pub(crate) irq_lines: u8,
     /// The Event Register of WFE/SEV (D1.16.1).
     pub(crate) event: bool,
-    /// Host breakpoints (debuggers); checked per instruction only when non-empty.
-    pub(crate) breakpoints: Vec<u64>,
-    /// The breakpoint just reported, stepped over on the next run.
-    pub(crate) resume_over: Option<u64>,
+    /// Whether any host watchpoint is set: data accesses check the list only then.
+    pub(crate) watching: bool,
+    /// Whether any exception catch is set: exception entry checks the filter only then.
+    pub(crate) catching: bool,
+    /// Host breakpoints, watchpoints and catches (debuggers; see [`crate::debug`]).
+    pub(crate) debug: DebugState,
     /// Counters.
     pub counters: Counters,
     /// The Performance Monitors.
@@ -139,8 +142,9 @@ impl Cpu {
             reservation: None,
             irq_lines: 0,
             event: false,
-            breakpoints: Vec::new(),
-            resume_over: None,
+            watching: false,
+            catching: false,
+            debug: DebugState::default(),
             counters: Counters::default(),
             pmu: crate::pmu::Pmu::new(),
             debug_checks: false,

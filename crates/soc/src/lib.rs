@@ -5,12 +5,16 @@
 //! - [`model`]: the model file format and its validation;
 //! - [`loader`]: ELF and raw image loading;
 //! - [`dtb`]: device-tree generation;
-//! - [`machine`]: the SoC itself, the boot protocol and the run loop.
+//! - [`machine`]: the SoC itself, the boot protocol and the run loop;
+//! - [`debug`]: the debugger interface (stepping, breakpoints, watchpoints, catches, memory by
+//!   VA/IPA/PA and translation reports).
 
+pub mod debug;
 pub mod dtb;
 pub mod loader;
 pub mod machine;
 pub mod model;
 
-pub use machine::{RunLimits, Soc, SocError, SocOptions, StopCause};
+pub use debug::{AddrSpace, DebugAccessError, Translation};
+pub use machine::{BusTarget, RunLimits, Soc, SocError, SocOptions, StopCause};
 pub use model::{Model, ModelError};

@@ -2,7 +2,7 @@
 //! cores; image loading and the boot protocol of DESIGN.md (core 0 at EL2 at the entry point,
 //! x0 = device tree); and a deterministic run loop that drives the cores in quanta.
 
-use cpu::{Cpu, Exit, FirmwareCall, Functional, Memory, PhysAddr, Platform, SysReg};
+use cpu::{Cpu, ExceptionTaken, Exit, FirmwareCall, Functional, Memory, PhysAddr, Platform, SysReg, WatchHit};
 use devices::mmio::{MmioAccess, MmioDevice};
 use devices::pl011::{Pl011, RxSource, TxSink};
 use devices::psci::{Psci, PsciOutcome};
@@ -62,6 +62,28 @@ impl Bus {
     pub fn memory_ref(&self) -> &Memory {
         &self.memory
     }
+
+    /// What lies at physical address `pa`: RAM, a device, or nothing.
+    pub fn target_of(&self, pa: PhysAddr) -> BusTarget {
+        if self.memory.ram_offset(pa.0, 1).is_some() {
+            BusTarget::Ram
+        } else if self.devices.iter().any(|d| pa.0 >= d.base && pa.0 - d.base < d.size) {
+            BusTarget::Device
+        } else {
+            BusTarget::Nothing
+        }
+    }
+}
+
+/// What a physical address reaches on the bus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BusTarget {
+    /// RAM.
+    Ram,
+    /// A device's MMIO registers.
+    Device,
+    /// Nothing: accesses are external aborts.
+    Nothing,
 }
 
 impl Platform for Bus {
@@ -126,6 +148,14 @@ pub enum StopCause {
     Idle,
     /// A host breakpoint was hit on the given core.
     Breakpoint(usize),
+    /// A host watchpoint was hit on the given core (the access has not happened).
+    Watchpoint(usize, WatchHit),
+    /// The given core took an exception that a catch selects (it is at the vector).
+    Exception(usize, ExceptionTaken),
+    /// [`Soc::step_core`] executed the instruction.
+    Stepped(usize),
+    /// The poll function of [`Soc::run_until`] asked to stop.
+    Interrupted,
 }
 
 /// Limits for [`Soc::run`].
@@ -238,9 +268,18 @@ impl Soc {
         self.images.iter().find_map(|i| i.symbol(name))
     }
 
-    /// Runs until power-off, reset, a limit, or all cores idle.
+    /// Runs until power-off, reset, a limit, all cores idle, or a debug stop.
     pub fn run(&mut self, limits: RunLimits) -> StopCause {
+        self.run_until(limits, &mut || false)
+    }
+
+    /// [`Self::run`], calling `poll` before every quantum: when it returns true the run stops
+    /// with [`StopCause::Interrupted`] (a debugger's interrupt, a host event).
+    pub fn run_until(&mut self, limits: RunLimits, poll: &mut dyn FnMut() -> bool) -> StopCause {
         loop {
+            if poll() {
+                return StopCause::Interrupted;
+            }
             let core = &mut self.cores[0];
             let done = core.counters.instructions;
             let mut budget = QUANTUM;
@@ -261,6 +300,8 @@ impl Soc {
                 Exit::PowerOff => return StopCause::PowerOff,
                 Exit::Reset => return StopCause::Reset,
                 Exit::Breakpoint => return StopCause::Breakpoint(0),
+                Exit::Watchpoint(hit) => return StopCause::Watchpoint(0, hit),
+                Exit::Exception(taken) => return StopCause::Exception(0, taken),
                 // Nothing can raise an interrupt before the GIC exists.
                 Exit::WaitForInterrupt if !core.wakeup_pending() => return StopCause::Idle,
                 Exit::WaitForInterrupt | Exit::Yield | Exit::Budget => {}

@@ -90,7 +90,10 @@ impl Cpu {
     /// arrives with the MMU; until then the mapping is flat, as with SCTLR_ELx.M == 0, where all
     /// data accesses are to Device-nGnRnE memory and so must be aligned (B2.7.2, D5.2.9).
     #[inline(always)]
-    pub(crate) fn translate_data(&self, va: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+    pub(crate) fn translate_data(&mut self, va: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+        if self.watching {
+            self.check_watchpoints(va, size, acc.write)?;
+        }
         if va & (u64::from(size) - 1) != 0 {
             let sctlr = self.regime_sctlr();
             if acc.strict || sctlr & sctlr::A != 0 || sctlr & sctlr::M == 0 {

@@ -35,6 +35,9 @@ pub enum StopReason {
     WaitForInterrupt,
     /// WFE or YIELD: a hint that other work may run (the PC is past the instruction).
     Yield,
+    /// A data access hit a host watchpoint (the PC is at the instruction, which did not
+    /// complete).
+    Watchpoint,
 }
 
 pub(crate) type ExecResult = Result<Step, SyncException>;
@@ -160,6 +163,7 @@ impl Cpu {
         };
         match result {
             Ok(step) => step,
+            Err(exc) if exc.ec == crate::host_debug::HOST_WATCHPOINT => Step::Exit(StopReason::Watchpoint),
             Err(exc) => {
                 self.take_sync(exc);
                 Step::Jump
