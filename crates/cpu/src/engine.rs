@@ -18,11 +18,15 @@ pub enum Exit {
     PowerOff,
     /// PSCI SYSTEM_RESET.
     Reset,
-    /// WFI with no interrupt pending: the core sleeps until one arrives.
+    /// WFI (or a PSCI standby) with no interrupt pending: the core sleeps until one arrives.
     WaitForInterrupt,
-    /// WFE or YIELD: the core offers its slot to others.
+    /// WFE with the Event Register clear: the core sleeps until an event or an interrupt.
+    WaitForEvent,
+    /// YIELD: the core offers its slot to others.
     Yield,
-    /// The instruction budget of this call is used up.
+    /// PSCI CPU_OFF: the core is powered down.
+    CpuOff,
+    /// The instruction budget or the cycle limit of this call is reached.
     Budget,
     /// The PC reached a host breakpoint; the instruction there has not executed.
     Breakpoint,
@@ -31,6 +35,11 @@ pub enum Exit {
 /// A per-instruction timing hook. Implementations are monomorphized into the run loop, so a
 /// functional model costs nothing.
 pub trait Timing {
+    /// Whether [`Timing::retire`] always returns 1. The run loop then converts cycle limits
+    /// (slice ends, timer deadlines) into exact instruction counts; otherwise it checks the cycle
+    /// count at every block boundary and may pass a limit by up to one block.
+    const ONE_CYCLE_PER_INSTRUCTION: bool = false;
+
     /// Cycles charged for one dispatched instruction.
     fn retire(&mut self, insn: &Insn, pc: u64) -> u64;
 }
@@ -40,6 +49,8 @@ pub trait Timing {
 pub struct Functional;
 
 impl Timing for Functional {
+    const ONE_CYCLE_PER_INSTRUCTION: bool = true;
+
     #[inline(always)]
     fn retire(&mut self, _insn: &Insn, _pc: u64) -> u64 {
         1
@@ -47,6 +58,15 @@ impl Timing for Functional {
 }
 
 const WORDS_PER_PAGE: usize = 1024;
+
+/// The limits of one [`Cpu::run_until`] call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Limits {
+    /// Stop when `counters.instructions` reaches this.
+    instructions: u64,
+    /// Stop when `counters.cycles` (the core's local time) reaches this.
+    cycles: u64,
+}
 
 impl Cpu {
     /// Sets or clears a host breakpoint at virtual address `pc`.
@@ -59,39 +79,91 @@ impl Cpu {
 
     /// Runs until an exit condition or until `budget` instructions have been dispatched.
     pub fn run<P: Platform, T: Timing>(&mut self, p: &mut P, timing: &mut T, budget: u64) -> Exit {
+        self.run_until(p, timing, budget, u64::MAX)
+    }
+
+    /// Runs until an exit condition, until `budget` instructions have been dispatched, or until
+    /// the core's local time (`counters.cycles`) reaches `until` ([`Exit::Budget`] for both).
+    ///
+    /// Timer outputs are exact: the loop stops at the instruction boundary where the local
+    /// time reaches the next timer deadline (the first boundary at or after it when the timing
+    /// model charges more than one cycle per instruction), reports the new output levels to the
+    /// platform and picks up the interrupt lines that result before the next instruction.
+    pub fn run_until<P: Platform, T: Timing>(&mut self, p: &mut P, timing: &mut T, budget: u64, until: u64) -> Exit {
+        let limits = Limits { instructions: self.counters.instructions.saturating_add(budget), cycles: until };
         if self.breakpoints.is_empty() {
-            self.run_inner::<P, T, false>(p, timing, budget)
+            self.run_inner::<P, T, false>(p, timing, limits)
         } else {
-            self.run_inner::<P, T, true>(p, timing, budget)
+            self.run_inner::<P, T, true>(p, timing, limits)
         }
+    }
+
+    /// The block-boundary service, run when `stop_at` is reached: limits, timers, lines.
+    /// Returns true when a limit of this call is reached.
+    #[cold]
+    #[inline(never)]
+    fn boundary_service<P: Platform, T: Timing>(&mut self, p: &mut P, limits: Limits) -> bool {
+        if self.counters.instructions >= limits.instructions || self.counters.cycles >= limits.cycles {
+            // Leave `stop_at` at 0 so that the next call services the boundary first.
+            self.stop_at = 0;
+            return true;
+        }
+        if self.timer.dirty || self.counters.cycles >= self.timer.deadline {
+            self.update_timers(p);
+        }
+        if let Some(lines) = p.interrupt_lines(self.id) {
+            self.set_lines(lines);
+        }
+        self.stop_at = self.next_stop::<T>(limits);
+        false
+    }
+
+    /// The instruction count at which the fast path must stop next: the budget, or (with one
+    /// cycle per instruction) the slice end or timer deadline converted to instructions.
+    #[inline]
+    fn next_stop<T: Timing>(&self, limits: Limits) -> u64 {
+        if !T::ONE_CYCLE_PER_INSTRUCTION {
+            return limits.instructions;
+        }
+        let cycle_stop = limits.cycles.min(self.timer.deadline);
+        let left = cycle_stop.saturating_sub(self.counters.cycles);
+        limits.instructions.min(self.counters.instructions.saturating_add(left))
     }
 
     fn run_inner<P: Platform, T: Timing, const BREAKPOINTS: bool>(
         &mut self,
         p: &mut P,
         timing: &mut T,
-        budget: u64,
+        limits: Limits,
     ) -> Exit {
-        let limit = self.counters.instructions.saturating_add(budget);
         let resume_over = self.resume_over.take();
+        // Service the boundary on entry: the platform may have changed lines or time since.
+        self.stop_at = 0;
         loop {
-            if self.counters.instructions >= limit {
+            if !T::ONE_CYCLE_PER_INSTRUCTION && (self.counters.cycles >= limits.cycles.min(self.timer.deadline)) {
+                self.stop_at = 0;
+            }
+            if self.counters.instructions >= self.stop_at && self.boundary_service::<P, T>(p, limits) {
                 return Exit::Budget;
             }
-            // Block boundary: asynchronous exceptions (D1.13), then the illegal state check.
-            if self.irq_lines != 0 || self.sys[SysReg::HCR_EL2 as usize] & (hcr::VI | hcr::VF | hcr::VSE) != 0 {
+            // Block boundary: asynchronous exceptions (D1.4.6), then the illegal state check.
+            if (self.irq_lines | self.virq_lines) != 0
+                || self.sys[SysReg::HCR_EL2 as usize] & (hcr::VI | hcr::VF | hcr::VSE) != 0
+            {
                 if let Some((kind, target)) = self.pending_async() {
                     self.take_async(kind, target);
                 }
             }
             if self.pstate.il {
                 self.counters.instructions += 1;
+                self.counters.cycles += 1;
                 self.take_sync(SyncException::new(ec::ILLEGAL_STATE, 0));
                 continue;
             }
             let pc = self.pc;
             if pc & 3 != 0 {
                 self.counters.instructions += 1;
+                self.counters.cycles += 1;
                 self.take_sync(SyncException { far: Some(pc), ..SyncException::new(ec::PC_ALIGN, 0) });
                 continue;
             }
@@ -99,6 +171,7 @@ impl Cpu {
             // with the MMU off, so only the PA size and the bus can fault.
             let Some(offset) = p.memory().ram_offset(pc, 4) else {
                 self.counters.instructions += 1;
+                self.counters.cycles += 1;
                 let fault = if pc >> crate::PA_BITS != 0 { fsc::ADDR_SIZE_L0 } else { fsc::SYNC_EXTERNAL };
                 self.take_sync(SyncException { far: Some(pc), ..SyncException::new(ec::IABT_LOWER, fault) });
                 continue;
@@ -117,18 +190,22 @@ impl Cpu {
                     Step::Next => {
                         self.pc = self.pc.wrapping_add(4);
                         index += 1;
-                        if index == WORDS_PER_PAGE || self.counters.instructions >= limit {
+                        if index == WORDS_PER_PAGE || self.counters.instructions >= self.stop_at {
                             break;
                         }
                     }
                     Step::Jump => break,
                     Step::Exit(reason) => {
+                        // Leave the timer outputs and lines up to date for the scheduler.
+                        self.stop_at = 0;
                         return match reason {
                             StopReason::PowerOff => Exit::PowerOff,
                             StopReason::Reset => Exit::Reset,
                             StopReason::WaitForInterrupt => Exit::WaitForInterrupt,
+                            StopReason::WaitForEvent => Exit::WaitForEvent,
                             StopReason::Yield => Exit::Yield,
-                        }
+                            StopReason::CpuOff => Exit::CpuOff,
+                        };
                     }
                 }
             }

@@ -13,11 +13,12 @@ mod exec;
 pub mod memory;
 pub mod state;
 mod sysreg_table;
+pub mod timer;
 
 pub use addr::{PhysAddr, VirtAddr};
 pub use engine::{Exit, Functional, Timing};
 pub use memory::{FirmwareCall, Memory, Platform};
-pub use state::{Counters, Cpu, Pstate};
+pub use state::{line, Counters, Cpu, InterruptLines, Pstate};
 pub use sysreg_table::{SysReg, SysRegInfo, ALL_SYSREGS, SYSREGS};
 
 /// The physical address width of the core in bits (ID_AA64MMFR0_EL1.PARange = 0b0010).

@@ -263,7 +263,8 @@ impl Soc {
                 Exit::Breakpoint => return StopCause::Breakpoint(0),
                 // Nothing can raise an interrupt before the GIC exists.
                 Exit::WaitForInterrupt if !core.wakeup_pending() => return StopCause::Idle,
-                Exit::WaitForInterrupt | Exit::Yield | Exit::Budget => {}
+                Exit::CpuOff => return StopCause::Idle,
+                Exit::WaitForInterrupt | Exit::WaitForEvent | Exit::Yield | Exit::Budget => {}
             }
         }
     }
