@@ -286,6 +286,13 @@ impl Cpu {
     pub fn wfe_wakeup_pending(&self) -> bool {
         self.event || self.pending_async().is_some()
     }
+
+    /// For a core waiting in WFE: whether the WFE completes now, consuming the Event Register
+    /// if that is why (an event, including one from the event stream since the WFE), or because
+    /// an interrupt that would be taken is pending (which is then taken, D1.7.1.4).
+    pub fn wfe_complete(&mut self) -> bool {
+        self.consume_event() || self.pending_async().is_some()
+    }
 }
 
 #[cfg(test)]

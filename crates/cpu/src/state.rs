@@ -160,6 +160,23 @@ impl Cpu {
         }
     }
 
+    /// A warm reset of the core (what PSCI CPU_ON starts from, D1.6): registers, PSTATE and
+    /// system registers return to their reset values at EL2; the core keeps its identity
+    /// (index, MPIDR), its clock, counters and local time, its breakpoints, and the interrupt
+    /// lines and timer output levels the platform drives or has been told.
+    pub fn reset(&mut self) {
+        let mut fresh = Cpu::new(self.id, self.sys[SysReg::MPIDR_EL1 as usize]);
+        let (clock_hz, timer_hz) = self.clock();
+        fresh.set_clock(clock_hz, timer_hz as u32);
+        fresh.timer.outputs = self.timer.outputs;
+        fresh.counters = self.counters;
+        fresh.timer.stream_mark = self.physical_count();
+        fresh.breakpoints = std::mem::take(&mut self.breakpoints);
+        fresh.irq_lines = self.irq_lines;
+        fresh.virq_lines = self.virq_lines;
+        *self = fresh;
+    }
+
     /// Reads X`r` with register 31 as XZR.
     #[inline(always)]
     pub fn xr(&self, r: u8) -> u64 {
