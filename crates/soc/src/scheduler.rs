@@ -125,7 +125,10 @@ impl Soc {
     fn start_pass(&mut self, limits: RunLimits) -> Option<StopCause> {
         let mut start = self.sched.pass_end;
         if !self.has_work() {
-            start = start.max(self.next_deadline()?);
+            match self.next_deadline() {
+                Some(deadline) => start = start.max(deadline),
+                None => return Some(StopCause::Idle),
+            }
         }
         if limits.max_cycles.is_some_and(|max| start >= max) {
             return Some(StopCause::CycleLimit);
