@@ -7,6 +7,7 @@
 
 pub mod gic;
 pub mod traps;
+pub mod workload;
 
 pub use support::{print, println};
 
