@@ -88,6 +88,7 @@ smp_oracle_tests! {
     smp_sgi: "cockpit", 4;
     smp_exclusive: "cockpit", 4;
     smp_wake: "cockpit", 2;
+    bench_smp: "cockpit", 6;
 }
 
 #[test]
