@@ -379,4 +379,33 @@ mod tests {
         cpu.set_sysreg(SysReg::HCR_EL2, hcr::IMO | hcr::VI);
         assert_eq!(cpu.pending_async(), Some((AsyncKind::Irq, 1)));
     }
+
+    #[test]
+    fn virtual_lines_and_tge() {
+        // A virtual FIQ from the GIC at EL1: taken only when FMO enables virtual FIQs.
+        let mut cpu = cpu_at(1);
+        cpu.set_virtual_interrupt_lines(crate::state::line::FIQ);
+        assert_eq!(cpu.pending_async(), None);
+        assert!(!cpu.wakeup_pending());
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::FMO);
+        assert_eq!(cpu.pending_async(), Some((AsyncKind::Fiq, 1)));
+        assert!(cpu.wakeup_pending());
+        // Masked by PSTATE.F: no exception, but still a WFI wake-up (not a WFE one).
+        cpu.pstate.daif = 0x40;
+        assert_eq!(cpu.pending_async(), None);
+        assert!(cpu.wakeup_pending() && !cpu.wfe_wakeup_pending());
+        // At EL2 virtual interrupts do not exist.
+        let mut cpu = cpu_at(2);
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::FMO | hcr::IMO | hcr::VI);
+        cpu.set_virtual_interrupt_lines(crate::state::line::IRQ);
+        assert_eq!(cpu.pending_async(), None);
+        assert!(!cpu.wakeup_pending());
+        // TGE: physical interrupts from EL0 go to EL2 whatever IMO says; virtual ones are off.
+        let mut cpu = cpu_at(0);
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::TGE | hcr::IMO | hcr::VI);
+        assert_eq!(cpu.pending_async(), None);
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::TGE);
+        cpu.set_interrupt_lines(crate::state::line::IRQ);
+        assert_eq!(cpu.pending_async(), Some((AsyncKind::Irq, 2)));
+    }
 }

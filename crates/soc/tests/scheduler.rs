@@ -388,3 +388,42 @@ fn a_timer_interrupt_arrives_exactly_at_its_deadline() {
     let (taken_at, deadline) = (read_u64(&mut soc, 0), read_u64(&mut soc, 2));
     assert_eq!(taken_at, deadline, "the handler's first instruction reads the deadline count");
 }
+
+#[test]
+fn cores_waiting_for_nothing_stop_the_run_as_idle() {
+    let mut soc = machine(Model::load("cockpit").unwrap());
+    let entry = CODE + 0x1000;
+    let mut a = Asm::at(CODE);
+    a.psci(CPU_ON, [0x100, entry, 0]);
+    let sleep = a.here();
+    a.wfi().b(sleep);
+    a.load(&mut soc);
+    let mut s = Asm::at(entry);
+    let park = s.here();
+    s.wfe().b(park);
+    s.load(&mut soc);
+    assert_eq!(soc.run(RunLimits { max_instructions: Some(1_000_000), max_cycles: None }), StopCause::Idle);
+    assert_eq!(soc.core_state(0), CoreState::WaitForInterrupt);
+    assert_eq!(soc.core_state(2), CoreState::WaitForEvent);
+    assert!(soc.total_instructions() < 100);
+}
+
+#[test]
+fn cpu_suspend_waits_for_an_interrupt_like_wfi() {
+    const CPU_SUSPEND: u64 = 0xc400_0001;
+    let mut soc = machine(Model::load("virt").unwrap());
+    let mut a = Asm::at(CODE);
+    a.gic_enable(26);
+    a.mov(1, 62_500).msr(CNTHP_TVAL_EL2, 1); // 1 ms
+    a.mov(1, 1).msr(CNTHP_CTL_EL2, 1);
+    a.psci(CPU_SUSPEND, [0, 0, 0]).save_x0(0);
+    a.mrs(0, CNTHP_CTL_EL2).save_x0(1);
+    a.psci(CPU_SUSPEND, [0x2_0000, 0, 0]).save_x0(2); // not a standby state
+    a.psci(SYSTEM_OFF, [0; 3]);
+    a.load(&mut soc);
+    assert_eq!(soc.run(RunLimits { max_instructions: Some(10_000), max_cycles: None }), StopCause::PowerOff);
+    assert_eq!(read_u64(&mut soc, 0), 0, "SUCCESS");
+    assert_eq!(read_u64(&mut soc, 1), 5, "woken by the timer: ENABLE | ISTATUS");
+    assert_eq!(read_u64(&mut soc, 2) as i64, -2, "INVALID_PARAMETERS");
+    assert!(soc.cores[0].counters.idle_cycles >= 999_000);
+}
