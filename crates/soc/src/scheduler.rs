@@ -198,22 +198,23 @@ impl Soc {
                     let deadline = self.wake_deadline(i).unwrap_or(u64::MAX);
                     let core = &mut self.cores[i];
                     let woken_at = notice.max(core.counters.cycles);
-                    // Deadlines first: a timer that fires before the waking action wakes the
-                    // core at the timer's time.
-                    if deadline <= woken_at || !self.wakes(i) {
-                        if deadline >= pass_end {
-                            return None;
-                        }
-                        let core = &mut self.cores[i];
-                        core.advance_idle(deadline);
-                        core.update_timers(&mut self.bus);
-                        if self.wakes(i) {
-                            self.sched.states[i] = CoreState::Running;
-                        }
+                    // A deadline in this pass that comes before the waking action is served
+                    // first: the timer (or event stream) may wake the core earlier.
+                    let deadline_first = deadline < pass_end && deadline <= woken_at;
+                    if !deadline_first && self.wakes(i) {
+                        self.cores[i].advance_idle(woken_at);
+                        self.sched.states[i] = CoreState::Running;
                         continue;
                     }
-                    self.cores[i].advance_idle(woken_at);
-                    self.sched.states[i] = CoreState::Running;
+                    if deadline >= pass_end {
+                        return None;
+                    }
+                    let core = &mut self.cores[i];
+                    core.advance_idle(deadline);
+                    core.update_timers(&mut self.bus);
+                    if self.wakes(i) {
+                        self.sched.states[i] = CoreState::Running;
+                    }
                 }
                 CoreState::Running => {
                     if self.cores[i].counters.cycles >= pass_end {

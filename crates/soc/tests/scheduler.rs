@@ -427,3 +427,33 @@ fn cpu_suspend_waits_for_an_interrupt_like_wfi() {
     assert_eq!(read_u64(&mut soc, 2) as i64, -2, "INVALID_PARAMETERS");
     assert!(soc.cores[0].counters.idle_cycles >= 999_000);
 }
+
+#[test]
+fn a_core_woken_by_another_wakes_at_the_senders_time() {
+    let mut soc = machine(Model::load("cockpit").unwrap());
+    let entry = CODE + 0x1000;
+    let mut a = Asm::at(CODE);
+    a.gic_enable(1);
+    a.psci(CPU_ON, [1, entry, 0]);
+    a.mov(11, 50_000);
+    let spin = a.here();
+    a.w(0xf100_056b).b_cond(1, spin); // subs x11, x11, #1; b.ne spin
+    a.mrs(0, CNTPCT_EL0).save_x0(0);
+    a.mov(9, GICD).mov(10, (2 << 16) | 1).str_w(10, 9, 0xf00); // GICD_SGIR: SGI 1 to interface 1
+    a.mov(4, DATA + 8);
+    let wait = a.here();
+    a.ldr_x(5, 4, 0).cbz_x(5, wait);
+    a.psci(SYSTEM_OFF, [0; 3]);
+    a.load(&mut soc);
+    let mut s = Asm::at(entry);
+    s.gic_enable(1);
+    s.wfi();
+    s.mrs(0, CNTPCT_EL0).save_x0(1);
+    s.psci(CPU_OFF, [0; 3]);
+    s.load(&mut soc);
+    assert_eq!(soc.run(RunLimits { max_instructions: Some(1_000_000), max_cycles: None }), StopCause::PowerOff);
+    let (sent, woke) = (read_u64(&mut soc, 0), read_u64(&mut soc, 1));
+    // 28.8 cycles per tick: the wake-up is stamped with the time of the SGIR write, a few
+    // instructions after core 0 read the count.
+    assert!(woke >= sent && woke <= sent + 2, "sent at {sent}, woke at {woke}");
+}
