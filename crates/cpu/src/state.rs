@@ -27,7 +27,7 @@ pub mod spsr {
     pub const SS: u64 = 1 << 21;
     /// IL, illegal execution state.
     pub const IL: u64 = 1 << 20;
-    /// M[4]: 1 means AArch32.
+    /// M\[4\]: 1 means AArch32.
     pub const M4: u64 = 1 << 4;
 }
 
@@ -113,7 +113,7 @@ pub struct Cpu {
 /// The interrupt inputs of a core as the platform drives them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct InterruptLines {
-    /// Physical IRQ, FIQ and SError (bits of [`line`]).
+    /// Physical IRQ, FIQ and SError (bits of [`line`](mod@line)).
     pub physical: u8,
     /// Virtual IRQ and FIQ from the GIC virtual CPU interface ([`line::IRQ`], [`line::FIQ`]).
     pub virt: u8,
@@ -246,7 +246,7 @@ impl Cpu {
         self.sys[reg as usize] = (value & !info.res0) | info.res1;
     }
 
-    /// Drives the physical IRQ/FIQ/SError lines (bits of [`line`]); the core samples them at
+    /// Drives the physical IRQ/FIQ/SError lines (bits of [`line`](mod@line)); the core samples them at
     /// the next block boundary.
     pub fn set_interrupt_lines(&mut self, lines: u8) {
         self.irq_lines = lines & 7;

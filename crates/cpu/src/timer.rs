@@ -10,7 +10,7 @@
 //! the model, so the same run always reads the same counts.
 //!
 //! The timer outputs are levels (`ENABLE && ISTATUS && !IMASK`) that the core reports to its
-//! platform through [`Platform::timer_outputs`](crate::Platform::timer_outputs) whenever they
+//! platform through [`Platform::timer_outputs`] whenever they
 //! change; the platform wires them to the GIC as PPIs. The core knows the local time at which
 //! the next output rises ([`Cpu::next_timer_event`]) and its run loop stops at exactly that
 //! instruction boundary (functional timing) to report it.
@@ -46,7 +46,7 @@ pub mod cntctl {
     pub const EVNTEN: u64 = 1 << 2;
     /// EVNTDIR: events on 1-to-0 transitions of the trigger bit (0: on 0-to-1).
     pub const EVNTDIR: u64 = 1 << 3;
-    /// EVNTI, bits [7:4]: the trigger bit of the count.
+    /// EVNTI, bits \[7:4\]: the trigger bit of the count.
     pub const EVNTI_SHIFT: u32 = 4;
     /// CNTHCTL_EL2.EL1PCTEN: EL0/EL1 may read CNTPCT_EL0 (else trapped to EL2).
     pub const EL1PCTEN: u64 = 1 << 0;
