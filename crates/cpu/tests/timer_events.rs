@@ -192,3 +192,30 @@ fn virtual_irq_line_is_taken_at_el1_only_when_routed() {
     assert_eq!(cpu.counters.exceptions, 1);
     assert_eq!((cpu.pstate.el, cpu.pc), (1, VBAR_EL1 + 0x280));
 }
+
+/// A timing model that charges three cycles per instruction.
+struct Slow;
+
+impl cpu::Timing for Slow {
+    fn retire(&mut self, _insn: &a64::Insn, _pc: u64) -> u64 {
+        3
+    }
+}
+
+#[test]
+fn with_more_than_one_cycle_per_instruction_limits_hold_at_block_boundaries() {
+    let mut board = Board::new();
+    board.code(CODE, &[ADD_X5_1, 0x17ff_ffff]); // add x5, x5, #1; b .-4: two-instruction blocks
+    let mut cpu = core_at(2, 0);
+    cpu.write_sysreg(SysReg::HCR_EL2, 1 << 31 | 1 << 4);
+    cpu.write_sysreg(SysReg::CNTHP_CVAL_EL2, 100); // cycle 1600
+    cpu.write_sysreg(SysReg::CNTHP_CTL_EL2, ctl::ENABLE);
+    assert_eq!(cpu.run_until(&mut board, &mut Slow, u64::MAX, 1000), Exit::Budget);
+    // The first block boundary at or after cycle 1000: at most one block (6 cycles) late.
+    assert!((1000..1006).contains(&cpu.counters.cycles), "{}", cpu.counters.cycles);
+    assert_eq!(cpu.run_until(&mut board, &mut Slow, u64::MAX, 2000), Exit::Budget);
+    let (at, levels) = board.timer_reports[0];
+    assert_eq!(levels, output::EL2_PHYSICAL);
+    assert!((1600..1606).contains(&at), "reported at {at}");
+    assert_eq!(cpu.counters.exceptions, 1);
+}
