@@ -162,11 +162,22 @@ fn run(args: &RunArgs<'_>) -> Result<u8, String> {
         _ => soc.run(args.limits),
     };
     if args.stats {
-        let c = soc.cores[0].counters;
+        let sum = |f: fn(&cpu::Counters) -> u64| soc.cores.iter().map(|c| f(&c.counters)).sum::<u64>();
         eprintln!(
             "hypersoc: {cause:?}: {} instructions, {} cycles, {} exceptions",
-            c.instructions, c.cycles, c.exceptions
+            sum(|c| c.instructions),
+            soc.cores[0].counters.cycles,
+            sum(|c| c.exceptions)
         );
+        if soc.cores.len() > 1 {
+            for (i, core) in soc.cores.iter().enumerate() {
+                let c = core.counters;
+                eprintln!(
+                    "hypersoc: core {i}: {} instructions, {} cycles ({} idle), {} exceptions",
+                    c.instructions, c.cycles, c.idle_cycles, c.exceptions
+                );
+            }
+        }
     }
     Ok(match cause {
         StopCause::PowerOff => code::POWER_OFF,

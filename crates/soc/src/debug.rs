@@ -13,7 +13,8 @@ use std::fmt;
 
 use cpu::{CatchFilter, PhysAddr, Platform, SysReg, VirtAddr, Watchpoint, PA_BITS};
 
-use crate::machine::{BusTarget, Soc, StopCause};
+use crate::bus::BusTarget;
+use crate::machine::{Soc, StopCause};
 
 /// Page size of the per-page translation of debugger accesses.
 const PAGE: u64 = 4096;
@@ -199,7 +200,7 @@ impl Soc {
     /// Whether a core executes instructions. Until PSCI CPU_ON (the SMP issue) only core 0
     /// is on; the others exist (registers, threads in gdb) but do not run.
     pub fn core_is_on(&self, core: usize) -> bool {
-        core == 0
+        self.sched.states.get(core).is_some_and(|&state| state != crate::scheduler::CoreState::Off)
     }
 
     /// Executes one instruction on `core` while every other core stays still (debugger
@@ -209,13 +210,27 @@ impl Soc {
         if core >= self.cores.len() || !self.core_is_on(core) {
             return StopCause::Stepped(core);
         }
+        use crate::scheduler::CoreState;
         match self.cores[core].run(&mut self.bus, &mut cpu::Functional, 1) {
             cpu::Exit::PowerOff => StopCause::PowerOff,
             cpu::Exit::Reset => StopCause::Reset,
             cpu::Exit::Breakpoint => StopCause::Breakpoint(core),
             cpu::Exit::Watchpoint(hit) => StopCause::Watchpoint(core, hit),
             cpu::Exit::Exception(taken) => StopCause::Exception(core, taken),
-            cpu::Exit::WaitForInterrupt | cpu::Exit::Yield | cpu::Exit::Budget => StopCause::Stepped(core),
+            // A stepped WFI, WFE or CPU_OFF puts the core to sleep (or off) for the scheduler.
+            cpu::Exit::WaitForInterrupt => {
+                self.sched.states[core] = CoreState::WaitForInterrupt;
+                StopCause::Stepped(core)
+            }
+            cpu::Exit::WaitForEvent => {
+                self.sched.states[core] = CoreState::WaitForEvent;
+                StopCause::Stepped(core)
+            }
+            cpu::Exit::CpuOff => {
+                self.sched.states[core] = CoreState::Off;
+                StopCause::Stepped(core)
+            }
+            cpu::Exit::Yield | cpu::Exit::Budget => StopCause::Stepped(core),
         }
     }
 
