@@ -4,6 +4,7 @@
 //! - [`a64`]: the decoder generated from `isa/a64.isa`, and the disassembler;
 //! - [`cpu`]: the core (state, instruction semantics, exception model, run loop);
 //! - [`devices`]: PL011 UART, platform PSCI, the MMIO device trait;
+//! - [`gdb`]: the gdb remote stub (`hypersoc run --gdb PORT`);
 //! - [`soc`]: models, image loading, device-tree generation, and the SoC run loop;
 //! - [`vmconfig`]: the hypervisor's VM configuration (`vms.toml`) packed into the blob the
 //!   hypervisor reads (`firmware/hypervisor`).
@@ -11,6 +12,7 @@
 pub use a64;
 pub use cpu;
 pub use devices;
+pub use gdb;
 pub use soc;
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hypersoc::gdb::{self, GdbOptions, Listen, Listener, OnDetach, SessionEnd};
 use hypersoc::soc::loader::ImageSpec;
 use hypersoc::soc::machine::{RunLimits, Soc, SocOptions, StopCause};
 use hypersoc::soc::model::{self, Model};
@@ -22,6 +23,8 @@ mod code {
     pub const IDLE: u8 = 4;
     /// A breakpoint stopped the run.
     pub const BREAKPOINT: u8 = 5;
+    /// gdb killed the run, or detached with `--gdb-detach=exit`.
+    pub const DEBUGGER: u8 = 6;
 }
 
 #[derive(Parser)]
@@ -35,10 +38,30 @@ struct Cli {
     command: Command,
 }
 
+/// `--gdb-detach`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Detach {
+    /// Run on to the end.
+    Run,
+    /// Stop the emulation.
+    Exit,
+}
+
+/// The options of `run`.
+struct RunArgs<'a> {
+    model: &'a str,
+    limits: RunLimits,
+    dtb_out: Option<&'a Path>,
+    stats: bool,
+    gdb: Option<(&'a str, GdbOptions)>,
+    images: &'a [String],
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run ELF or raw images. Exit code: 0 after PSCI SYSTEM_OFF, 2 after SYSTEM_RESET,
-    /// 3 when a limit is reached, 4 when every core idles forever, 1 on errors.
+    /// 3 when a limit is reached, 4 when every core idles forever, 6 when gdb kills the run,
+    /// 1 on errors.
     Run {
         /// Built-in model name (see `hypersoc models`) or path to a model .toml file.
         #[arg(long, default_value = "cockpit")]
@@ -55,6 +78,16 @@ enum Command {
         /// Print instruction, cycle and exception counts to stderr at the end.
         #[arg(long)]
         stats: bool,
+        /// Serve gdb on PORT (127.0.0.1), HOST:PORT or unix:PATH; waits for gdb before the
+        /// first instruction.
+        #[arg(long, value_name = "PORT|HOST:PORT|unix:PATH")]
+        gdb: Option<String>,
+        /// With --gdb: wait for gdb before running (true), or run until gdb connects (false).
+        #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+        gdb_wait: bool,
+        /// With --gdb: when gdb detaches, run on to the end (run) or stop (exit).
+        #[arg(long, value_enum, default_value_t = Detach::Run)]
+        gdb_detach: Detach,
         /// Images: `FILE` (an AArch64 ELF) or `FILE@ADDR` (a raw image loaded at ADDR). The
         /// first one's entry point is where core 0 starts.
         #[arg(required = true, value_name = "IMAGE")]
@@ -98,8 +131,21 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Run { model, max_insns, max_cycles, dtb_out, stats, images } => {
-            match run(&model, max_insns, max_cycles, dtb_out.as_deref(), stats, &images) {
+        Command::Run { model, max_insns, max_cycles, dtb_out, stats, gdb, gdb_wait, gdb_detach, images } => {
+            let limits = RunLimits { max_instructions: max_insns, max_cycles };
+            let on_detach = match gdb_detach {
+                Detach::Run => OnDetach::Run,
+                Detach::Exit => OnDetach::Exit,
+            };
+            let args = RunArgs {
+                model: &model,
+                limits,
+                dtb_out: dtb_out.as_deref(),
+                stats,
+                gdb: gdb.as_deref().map(|g| (g, GdbOptions { wait: gdb_wait, on_detach, limits })),
+                images: &images,
+            };
+            match run(&args) {
                 Ok(code) => ExitCode::from(code),
                 Err(message) => {
                     eprintln!("hypersoc: error: {message}");
@@ -110,29 +156,52 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(
-    model_name: &str,
-    max_insns: Option<u64>,
-    max_cycles: Option<u64>,
-    dtb_out: Option<&Path>,
-    stats: bool,
-    images: &[String],
-) -> Result<u8, String> {
-    let model = Model::load(model_name).map_err(|e| e.to_string())?;
+fn run(args: &RunArgs<'_>) -> Result<u8, String> {
+    let model = Model::load(args.model).map_err(|e| e.to_string())?;
     let specs: Vec<ImageSpec> =
-        images.iter().map(|a| ImageSpec::parse(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        args.images.iter().map(|a| ImageSpec::parse(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let listener = match &args.gdb {
+        Some((address, _)) => {
+            let listen: Listen = address.parse().map_err(|e: gdb::conn::BadListen| e.to_string())?;
+            Some(Listener::bind(&listen).map_err(|e| format!("cannot listen for gdb on {address}: {e}"))?)
+        }
+        None => None,
+    };
     let mut soc = Soc::new(model, SocOptions::default()).map_err(|e| e.to_string())?;
     soc.load(&specs).map_err(|e| e.to_string())?;
-    if let Some(path) = dtb_out {
+    if let Some(path) = args.dtb_out {
         write_atomically(path, &soc.dtb).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    let cause = soc.run(RunLimits { max_instructions: max_insns, max_cycles });
-    if stats {
-        let c = soc.cores[0].counters;
+    let cause = match (&listener, &args.gdb) {
+        (Some(listener), Some((_, options))) => {
+            let what = if options.wait { "waiting for gdb on" } else { "gdb can connect on" };
+            eprintln!("hypersoc: {what} {}", listener.address());
+            let end = gdb::serve(&mut soc, listener, options, &mut |m| eprintln!("hypersoc: {m}"))
+                .map_err(|e| e.to_string())?;
+            match end {
+                SessionEnd::Finished(cause) => cause,
+                SessionEnd::Detached | SessionEnd::Killed => return Ok(code::DEBUGGER),
+            }
+        }
+        _ => soc.run(args.limits),
+    };
+    if args.stats {
+        let sum = |f: fn(&cpu::Counters) -> u64| soc.cores.iter().map(|c| f(&c.counters)).sum::<u64>();
         eprintln!(
             "hypersoc: {cause:?}: {} instructions, {} cycles, {} exceptions",
-            c.instructions, c.cycles, c.exceptions
+            sum(|c| c.instructions),
+            soc.cores[0].counters.cycles,
+            sum(|c| c.exceptions)
         );
+        if soc.cores.len() > 1 {
+            for (i, core) in soc.cores.iter().enumerate() {
+                let c = core.counters;
+                eprintln!(
+                    "hypersoc: core {i}: {} instructions, {} cycles ({} idle), {} exceptions",
+                    c.instructions, c.cycles, c.idle_cycles, c.exceptions
+                );
+            }
+        }
     }
     Ok(match cause {
         StopCause::PowerOff => code::POWER_OFF,
@@ -148,7 +217,11 @@ fn run(
             eprintln!("hypersoc: every core waits for an interrupt that nothing can raise");
             code::IDLE
         }
-        StopCause::Breakpoint(_) => code::BREAKPOINT,
+        StopCause::Breakpoint(_)
+        | StopCause::Watchpoint(..)
+        | StopCause::Exception(..)
+        | StopCause::Stepped(_)
+        | StopCause::Interrupted => code::BREAKPOINT,
     })
 }
 

@@ -1,17 +1,25 @@
 //! Oracle comparison: every firmware test program prints the same bytes on HyperSoC as on QEMU
 //! (`qemu-system-aarch64 -M virt,virtualization=on,gic-version=2 -cpu cortex-a57`, QEMU 10).
+//! Programs that need several cores run on HyperSoC's `cockpit` model and on QEMU with `-smp`;
+//! they use only the cores they need and print only from core 0.
 //!
 //! The behaviour QEMU does not model is in the `armarm` program, compared with an expected
 //! output derived from the ARM ARM (`tests/expected/armarm.txt`; the program's documentation
-//! says which rule each case checks and why QEMU cannot be the oracle).
+//! says which rule each case checks and why QEMU cannot be the oracle), and likewise for the
+//! GIC in `gic_targets` (`tests/expected/gic_targets.txt`, from IHI 0048B: ITARGETSR masking,
+//! SGI source bits, the Group 1 alias registers), which runs on the six-core `cockpit`.
 
 mod common;
 
 use hypersoc::soc::machine::StopCause;
 
 fn run_ours(program: &str) -> Vec<u8> {
+    run_ours_on(program, "virt")
+}
+
+fn run_ours_on(program: &str, model: &str) -> Vec<u8> {
     let image = hypersoc::firmware_image(program);
-    let (cause, ours) = common::run_on_hypersoc(&image);
+    let (cause, ours) = common::run_on_hypersoc_model(&image, model);
     assert_eq!(
         cause,
         StopCause::PowerOff,
@@ -42,6 +50,15 @@ fn compare(program: &str) {
     assert_same(program, "qemu", &ours, &theirs);
 }
 
+/// A program that needs several cores: HyperSoC's `model` against QEMU with `-smp cores`.
+fn compare_smp(program: &str, model: &str, cores: u32) {
+    let ours = run_ours_on(program, model);
+    let Some(theirs) = common::run_on_qemu_smp(&hypersoc::firmware_image(program), cores) else {
+        return;
+    };
+    assert_same(program, &format!("qemu -smp {cores}"), &ours, &theirs);
+}
+
 macro_rules! oracle_tests {
     ($($name:ident),* $(,)?) => {
         $(
@@ -53,11 +70,40 @@ macro_rules! oracle_tests {
     };
 }
 
-oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, trapmatrix, debug, bench);
+oracle_tests!(
+    hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, trapmatrix, debug, irqrouting, bench,
+    gic, gic_timer, vgic
+);
+
+/// Programs for several cores: the name, HyperSoC's model, QEMU's `-smp`.
+macro_rules! smp_oracle_tests {
+    ($($name:ident: $model:literal, $cores:literal);* $(;)?) => {
+        $(
+            #[test]
+            fn $name() {
+                compare_smp(stringify!($name), $model, $cores);
+            }
+        )*
+    };
+}
+
+smp_oracle_tests! {
+    smp_sgi: "cockpit", 4;
+    smp_exclusive: "cockpit", 4;
+    smp_wake: "cockpit", 2;
+    bench_smp: "cockpit", 6;
+}
 
 #[test]
 fn armarm() {
     let ours = run_ours("armarm");
     let expected = include_bytes!("expected/armarm.txt");
     assert_same("armarm", "tests/expected/armarm.txt", &ours, expected);
+}
+
+#[test]
+fn gic_targets() {
+    let ours = run_ours_on("gic_targets", "cockpit");
+    let expected = include_bytes!("expected/gic_targets.txt");
+    assert_same("gic_targets", "tests/expected/gic_targets.txt", &ours, expected);
 }

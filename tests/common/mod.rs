@@ -14,7 +14,13 @@ use hypersoc::soc::model::Model;
 
 /// Runs an image on the `virt` model until it powers off; returns the UART output.
 pub fn run_on_hypersoc(image: &Path) -> (StopCause, Vec<u8>) {
-    let model = Model::load("virt").expect("built-in model");
+    run_on_hypersoc_model(image, "virt")
+}
+
+/// Runs an image on a built-in model (e.g. `cockpit` for the programs that need several
+/// cores) until it powers off; returns the UART output.
+pub fn run_on_hypersoc_model(image: &Path, model: &str) -> (StopCause, Vec<u8>) {
+    let model = Model::load(model).expect("built-in model");
     let buffer = SharedBuffer::default();
     let options = SocOptions { uart_tx: TxSink::Capture(buffer.clone()), uart_rx: RxSource::None };
     let mut soc = Soc::new(model, options).expect("SoC builds");
@@ -52,6 +58,11 @@ fn qemu_version() -> Option<(u32, u32)> {
 /// cortex-a57`; returns its serial output, or `None` (after printing a skip line) when a recent
 /// enough QEMU is not installed and oracles are optional.
 pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
+    run_on_qemu_smp(image, 1)
+}
+
+/// [`run_on_qemu`] with `-smp cores`.
+pub fn run_on_qemu_smp(image: &Path, cores: u32) -> Option<Vec<u8>> {
     let skip = |why: String| {
         assert!(!oracles_required(), "HYPERSOC_REQUIRE_ORACLES=1 but {why}");
         println!(
@@ -67,6 +78,7 @@ pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
     }
     let mut child = Command::new("qemu-system-aarch64")
         .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57", "-m", "128M"])
+        .args(["-smp", &cores.to_string()])
         .args(["-nographic", "-nic", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-kernel"])
         .arg(image)
         .stdin(Stdio::null())

@@ -2,6 +2,7 @@
 //! exceptions to EL1 or EL2, exception return with the illegal-return rules, and the routing
 //! and masking of physical and virtual interrupts.
 
+use crate::host_debug::ExceptionKind;
 use crate::state::{spsr, Cpu, Pstate};
 use crate::sysreg_table::SysReg;
 
@@ -162,17 +163,19 @@ impl Cpu {
             self.sys[far_reg as usize] = far;
         }
         self.enter(target, 0, ret);
+        self.exception_taken(ExceptionKind::Sync { ec: ec_value }, from_el, esr);
     }
 
     /// Takes an asynchronous exception to `target`.
     pub(crate) fn take_async(&mut self, kind: AsyncKind, target: u8) {
+        let esr_reg = if target == 2 { SysReg::ESR_EL2 } else { SysReg::ESR_EL1 };
         if kind == AsyncKind::SError {
             // D1.10.4: SError syndrome, IDS=0, uncategorized.
-            let esr = (u64::from(ec::SERROR) << 26) | (1 << 25);
-            let reg = if target == 2 { SysReg::ESR_EL2 } else { SysReg::ESR_EL1 };
-            self.sys[reg as usize] = esr;
+            self.sys[esr_reg as usize] = (u64::from(ec::SERROR) << 26) | (1 << 25);
         }
+        let from_el = self.pstate.el;
         self.enter(target, kind as u64, self.pc);
+        self.exception_taken(kind.into(), from_el, self.sys[esr_reg as usize]);
     }
 
     /// Common exception entry: saves PSTATE and the return address, masks DAIF, selects SP_ELx
@@ -251,23 +254,26 @@ impl Cpu {
     }
 
     /// The highest-priority asynchronous exception that is pending and unmasked at the current
-    /// EL, with its target EL (D1.13.3: physical interrupts routed to EL2 by HCR_EL2.{IMO,FMO,
-    /// AMO} are not masked by PSTATE at EL0/EL1 and cannot be taken at EL2 if not routed there;
-    /// virtual interrupts exist only at EL0/EL1 when routed).
+    /// EL, with its target EL (D1.4.6.4: physical interrupts routed to EL2 by HCR_EL2.{IMO,
+    /// FMO,AMO}, or by HCR_EL2.TGE, are not masked by PSTATE at EL0/EL1 and cannot be taken at
+    /// EL2 if not routed there; virtual interrupts are enabled by IMO/FMO/AMO with TGE clear,
+    /// are pending by HCR_EL2.{VI,VF,VSE} or the GIC's virtual CPU interface, and are taken
+    /// only from EL0/EL1, to EL1).
     pub(crate) fn pending_async(&self) -> Option<(AsyncKind, u8)> {
         let hcr = self.sysreg(SysReg::HCR_EL2);
         let el = self.pstate.el;
         let daif = self.pstate.daif;
         let lines = self.irq_lines;
+        let tge = hcr & hcr::TGE != 0;
         let candidates = [
             (AsyncKind::SError, crate::state::line::SERROR, hcr::AMO, hcr::VSE, 0x100),
             (AsyncKind::Fiq, crate::state::line::FIQ, hcr::FMO, hcr::VF, 0x40),
             (AsyncKind::Irq, crate::state::line::IRQ, hcr::IMO, hcr::VI, 0x80),
         ];
-        // D1.13.2: priority between asynchronous exceptions is IMPLEMENTATION DEFINED; we take
+        // D1.4.6: priority between asynchronous exceptions is IMPLEMENTATION DEFINED; we take
         // SError, then FIQ, then IRQ, physical before virtual.
         for (kind, bit, route, virt, mask) in candidates {
-            let routed_to_el2 = hcr & route != 0;
+            let routed_to_el2 = tge || hcr & route != 0;
             if lines & bit != 0 {
                 let target = if routed_to_el2 { 2 } else { 1 };
                 let masked = if target > el {
@@ -281,20 +287,43 @@ impl Cpu {
                     return Some((kind, target));
                 }
             }
-            if routed_to_el2 && el < 2 && hcr & virt != 0 && daif & mask == 0 {
+            let virtual_pending = hcr & virt != 0 || self.virq_lines & bit != 0;
+            if !tge && hcr & route != 0 && el < 2 && virtual_pending && daif & mask == 0 {
                 return Some((kind, 1));
             }
         }
         None
     }
 
-    /// Whether any interrupt would wake the core from WFI (D1.16.2: pending regardless of
-    /// PSTATE masks, but counting routing).
+    /// Whether any interrupt would wake the core from WFI (D1.7.2.1: pending regardless of
+    /// PSTATE masks, but counting routing: a virtual interrupt only at EL0/EL1 when enabled).
     pub fn wakeup_pending(&self) -> bool {
         let hcr = self.sysreg(SysReg::HCR_EL2);
-        let el = self.pstate.el;
-        self.irq_lines != 0
-            || (el < 2 && (hcr & (hcr::VI | hcr::VF | hcr::VSE)) & ((hcr & (hcr::IMO | hcr::FMO | hcr::AMO)) << 3) != 0)
+        if self.irq_lines != 0 {
+            return true;
+        }
+        if self.pstate.el == 2 || hcr & hcr::TGE != 0 {
+            return false;
+        }
+        let line = |bit: u8| self.virq_lines & bit != 0;
+        let virq = hcr & hcr::VI != 0 || line(crate::state::line::IRQ);
+        let vfiq = hcr & hcr::VF != 0 || line(crate::state::line::FIQ);
+        let vserror = hcr & hcr::VSE != 0;
+        (virq && hcr & hcr::IMO != 0) || (vfiq && hcr & hcr::FMO != 0) || (vserror && hcr & hcr::AMO != 0)
+    }
+
+    /// Whether something would wake the core from WFE (D1.7.1.4): the Event Register, or an
+    /// interrupt that would be taken now (physical or virtual, unmasked or routed above the
+    /// current EL).
+    pub fn wfe_wakeup_pending(&self) -> bool {
+        self.event || self.pending_async().is_some()
+    }
+
+    /// For a core waiting in WFE: whether the WFE completes now, consuming the Event Register
+    /// if that is why (an event, including one from the event stream since the WFE), or because
+    /// an interrupt that would be taken is pending (which is then taken, D1.7.1.4).
+    pub fn wfe_complete(&mut self) -> bool {
+        self.consume_event() || self.pending_async().is_some()
     }
 }
 
@@ -381,5 +410,34 @@ mod tests {
         let mut cpu = cpu_at(1);
         cpu.set_sysreg(SysReg::HCR_EL2, hcr::IMO | hcr::VI);
         assert_eq!(cpu.pending_async(), Some((AsyncKind::Irq, 1)));
+    }
+
+    #[test]
+    fn virtual_lines_and_tge() {
+        // A virtual FIQ from the GIC at EL1: taken only when FMO enables virtual FIQs.
+        let mut cpu = cpu_at(1);
+        cpu.set_virtual_interrupt_lines(crate::state::line::FIQ);
+        assert_eq!(cpu.pending_async(), None);
+        assert!(!cpu.wakeup_pending());
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::FMO);
+        assert_eq!(cpu.pending_async(), Some((AsyncKind::Fiq, 1)));
+        assert!(cpu.wakeup_pending());
+        // Masked by PSTATE.F: no exception, but still a WFI wake-up (not a WFE one).
+        cpu.pstate.daif = 0x40;
+        assert_eq!(cpu.pending_async(), None);
+        assert!(cpu.wakeup_pending() && !cpu.wfe_wakeup_pending());
+        // At EL2 virtual interrupts do not exist.
+        let mut cpu = cpu_at(2);
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::FMO | hcr::IMO | hcr::VI);
+        cpu.set_virtual_interrupt_lines(crate::state::line::IRQ);
+        assert_eq!(cpu.pending_async(), None);
+        assert!(!cpu.wakeup_pending());
+        // TGE: physical interrupts from EL0 go to EL2 whatever IMO says; virtual ones are off.
+        let mut cpu = cpu_at(0);
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::TGE | hcr::IMO | hcr::VI);
+        assert_eq!(cpu.pending_async(), None);
+        cpu.set_sysreg(SysReg::HCR_EL2, hcr::TGE);
+        cpu.set_interrupt_lines(crate::state::line::IRQ);
+        assert_eq!(cpu.pending_async(), Some((AsyncKind::Irq, 2)));
     }
 }

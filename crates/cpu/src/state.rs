@@ -1,7 +1,9 @@
 //! Architectural state of one core: general-purpose and SIMD&FP registers, stack pointers,
 //! PSTATE (D1.7) and the system-register file.
 
+use crate::host_debug::DebugState;
 use crate::sysreg_table::{SysReg, SYSREGS, SYSREG_COUNT};
+use crate::timer::TimerState;
 
 /// PSTATE, the process state (ARM ARM D1.7), in the fields ARMv8.0 AArch64 has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -26,7 +28,7 @@ pub mod spsr {
     pub const SS: u64 = 1 << 21;
     /// IL, illegal execution state.
     pub const IL: u64 = 1 << 20;
-    /// M[4]: 1 means AArch32.
+    /// M\[4\]: 1 means AArch32.
     pub const M4: u64 = 1 << 4;
 }
 
@@ -51,6 +53,9 @@ pub struct Counters {
     pub cycles: u64,
     /// Exceptions taken.
     pub exceptions: u64,
+    /// Of `cycles`, those the core spent asleep (WFI, WFE) or off, which the scheduler skips
+    /// rather than simulates. `cycles` is the core's local time.
+    pub idle_cycles: u64,
 }
 
 /// An exclusive-monitor reservation (B2.9): the physical address and size of the last
@@ -86,12 +91,24 @@ pub struct Cpu {
     pub(crate) reservation: Option<Reservation>,
     /// Physical interrupt lines driven by the platform: bit 0 IRQ, bit 1 FIQ, bit 2 SError.
     pub(crate) irq_lines: u8,
+    /// Virtual interrupt lines from the interrupt controller's virtual CPU interface: bit 0
+    /// vIRQ, bit 1 vFIQ. They are OR'ed with HCR_EL2.VI / VF (D1.4.6.4, "an IMPLEMENTATION
+    /// DEFINED mechanism ... might be a signal from an interrupt controller").
+    pub(crate) virq_lines: u8,
+    /// The run loop's fast path ends when `counters.instructions` reaches this: the budget, the
+    /// next timer deadline, or 0 when something (an MMIO access, a timer register write) needs
+    /// the block-boundary service.
+    pub(crate) stop_at: u64,
+    /// Generic Timer bookkeeping.
+    pub(crate) timer: TimerState,
     /// The Event Register of WFE/SEV (D1.16.1).
     pub(crate) event: bool,
-    /// Host breakpoints (debuggers); checked per instruction only when non-empty.
-    pub(crate) breakpoints: Vec<u64>,
-    /// The breakpoint just reported, stepped over on the next run.
-    pub(crate) resume_over: Option<u64>,
+    /// Whether any host watchpoint is set: data accesses check the list only then.
+    pub(crate) watching: bool,
+    /// Whether any exception catch is set: exception entry checks the filter only then.
+    pub(crate) catching: bool,
+    /// Host breakpoints, watchpoints and catches (debuggers; see [`crate::debug`]).
+    pub(crate) debug: DebugState,
     /// Counters.
     pub counters: Counters,
     /// The Performance Monitors.
@@ -105,6 +122,15 @@ pub struct Cpu {
     pub(crate) stepped_exclusive: bool,
     /// The active-pending state was entered by stepping an instruction (Software Step ISS.ISV).
     pub(crate) step_syndrome_valid: bool,
+}
+
+/// The interrupt inputs of a core as the platform drives them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct InterruptLines {
+    /// Physical IRQ, FIQ and SError (bits of [`line`](mod@line)).
+    pub physical: u8,
+    /// Virtual IRQ and FIQ from the GIC virtual CPU interface ([`line::IRQ`], [`line::FIQ`]).
+    pub virt: u8,
 }
 
 /// Physical interrupt line bits for [`Cpu::set_interrupt_lines`].
@@ -138,9 +164,13 @@ impl Cpu {
             sp_idx: 2,
             reservation: None,
             irq_lines: 0,
+            virq_lines: 0,
+            stop_at: 0,
+            timer: TimerState::new(),
             event: false,
-            breakpoints: Vec::new(),
-            resume_over: None,
+            watching: false,
+            catching: false,
+            debug: DebugState::default(),
             counters: Counters::default(),
             pmu: crate::pmu::Pmu::new(),
             debug_checks: false,
@@ -148,6 +178,24 @@ impl Cpu {
             stepped_exclusive: false,
             step_syndrome_valid: false,
         }
+    }
+
+    /// A warm reset of the core (what PSCI CPU_ON starts from, D1.6): registers, PSTATE and
+    /// system registers return to their reset values at EL2; the core keeps its identity
+    /// (index, MPIDR), its clock, counters and local time, its host debug controls, and the interrupt
+    /// lines and timer output levels the platform drives or has been told.
+    pub fn reset(&mut self) {
+        let mut fresh = Cpu::new(self.id, self.sys[SysReg::MPIDR_EL1 as usize]);
+        let (clock_hz, timer_hz) = self.clock();
+        fresh.set_clock(clock_hz, timer_hz as u32);
+        fresh.timer.outputs = self.timer.outputs;
+        fresh.counters = self.counters;
+        fresh.timer.stream_mark = self.physical_count();
+        fresh.debug = std::mem::take(&mut self.debug);
+        fresh.watching = self.watching;
+        fresh.irq_lines = self.irq_lines;
+        fresh.virq_lines = self.virq_lines;
+        *self = fresh;
     }
 
     /// Reads X`r` with register 31 as XZR.
@@ -219,15 +267,52 @@ impl Cpu {
         self.sys[reg as usize] = (value & !info.res0) | info.res1;
     }
 
-    /// Drives the physical IRQ/FIQ/SError lines (bits of [`line`]); the core samples them at
+    /// Drives the physical IRQ/FIQ/SError lines (bits of [`line`](mod@line)); the core samples them at
     /// the next block boundary.
     pub fn set_interrupt_lines(&mut self, lines: u8) {
         self.irq_lines = lines & 7;
     }
 
+    /// Drives the virtual IRQ/FIQ lines ([`line::IRQ`], [`line::FIQ`]) from the GIC virtual
+    /// CPU interface; the core samples them at the next block boundary.
+    pub fn set_virtual_interrupt_lines(&mut self, lines: u8) {
+        self.virq_lines = lines & (line::IRQ | line::FIQ);
+    }
+
+    /// Drives all interrupt inputs at once.
+    pub fn set_lines(&mut self, lines: InterruptLines) {
+        self.set_interrupt_lines(lines.physical);
+        self.set_virtual_interrupt_lines(lines.virt);
+    }
+
     /// The physical interrupt lines currently asserted.
     pub fn interrupt_lines(&self) -> u8 {
         self.irq_lines
+    }
+
+    /// The virtual interrupt lines currently asserted by the interrupt controller.
+    pub fn virtual_interrupt_lines(&self) -> u8 {
+        self.virq_lines
+    }
+
+    /// Sets the Event Register (D1.7.1.1), as a SEV from another core, the clearing of the
+    /// global monitor, or the event stream does.
+    pub fn signal_event(&mut self) {
+        self.event = true;
+    }
+
+    /// The Event Register.
+    pub fn event_register(&self) -> bool {
+        self.event
+    }
+
+    /// Moves the core's local time forward to `cycles` (the scheduler, for a core that slept or
+    /// was off), counting the difference as idle; earlier times are ignored.
+    pub fn advance_idle(&mut self, cycles: u64) {
+        if cycles > self.counters.cycles {
+            self.counters.idle_cycles += cycles - self.counters.cycles;
+            self.counters.cycles = cycles;
+        }
     }
 
     /// Whether the local exclusive monitor holds a reservation.

@@ -1,17 +1,17 @@
-//! A SoC built from a [`Model`]: RAM, the bus with its MMIO devices, platform PSCI, and the
-//! cores; image loading and the boot protocol of DESIGN.md (core 0 at EL2 at the entry point,
-//! x0 = device tree); and a deterministic run loop that drives the cores in quanta.
+//! A SoC built from a [`Model`]: RAM, the bus with the GIC and the MMIO devices, platform
+//! PSCI, and the cores; image loading and the boot protocol of DESIGN.md (core 0 at EL2 at the
+//! entry point, x0 = device tree, the other cores off until PSCI CPU_ON). The run loop is the
+//! scheduler's ([`crate::scheduler`]).
 
-use cpu::{Cpu, Exit, FirmwareCall, Functional, Memory, PhysAddr, Platform, SysReg};
-use devices::mmio::{MmioAccess, MmioDevice};
+use cpu::{Cpu, ExceptionTaken, Memory, PhysAddr, SysReg, WatchHit};
 use devices::pl011::{Pl011, RxSource, TxSink};
-use devices::psci::{Psci, PsciOutcome};
+use devices::psci::Psci;
+use gic::{Gic, GicConfig, GicMap};
 
+use crate::bus::{Bus, MappedDevice};
 use crate::loader::{self, ImageSpec, LoadError, LoadedImage, RamRange};
 use crate::model::Model;
-
-/// Instructions a core runs before the scheduler looks at the others and at the limits.
-const QUANTUM: u64 = 100_000;
+use crate::scheduler::Scheduler;
 
 /// Host-side errors while building or loading a SoC.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +22,9 @@ pub enum SocError {
     /// The device tree could not be generated.
     #[error("cannot generate the device tree: {0}")]
     Dtb(#[from] crate::dtb::DtbError),
+    /// The model asks for a GIC a GICv2 cannot be.
+    #[error("the model's GIC: {0}")]
+    Gic(#[from] gic::ConfigError),
     /// The device tree does not fit in RAM next to the images.
     #[error("no room in RAM for the {size}-byte device tree")]
     NoRoomForDtb {
@@ -31,70 +34,6 @@ pub enum SocError {
     /// No image was given.
     #[error("no image to run")]
     NoImage,
-}
-
-/// A device mapped on the bus.
-struct MappedDevice {
-    base: u64,
-    size: u64,
-    device: Box<dyn MmioDevice>,
-}
-
-/// Everything the cores reach outside themselves: RAM, devices, firmware.
-pub struct Bus {
-    memory: Memory,
-    devices: Vec<MappedDevice>,
-    psci: Psci,
-}
-
-impl Bus {
-    fn device_at(&mut self, pa: u64, size: u8) -> Option<(&mut MappedDevice, u64)> {
-        self.devices
-            .iter_mut()
-            .find(|d| pa >= d.base && pa - d.base < d.size && pa - d.base + u64::from(size) <= d.size)
-            .map(|d| {
-                let offset = pa - d.base;
-                (d, offset)
-            })
-    }
-
-    /// The RAM.
-    pub fn memory_ref(&self) -> &Memory {
-        &self.memory
-    }
-}
-
-impl Platform for Bus {
-    #[inline(always)]
-    fn memory(&mut self) -> &mut Memory {
-        &mut self.memory
-    }
-
-    fn mmio_read(&mut self, cpu: usize, pa: PhysAddr, size: u8) -> Option<u64> {
-        let (mapped, offset) = self.device_at(pa.0, size)?;
-        mapped.device.read(MmioAccess { offset, size, cpu }).ok()
-    }
-
-    fn mmio_write(&mut self, cpu: usize, pa: PhysAddr, size: u8, value: u64) -> bool {
-        match self.device_at(pa.0, size) {
-            Some((mapped, offset)) => mapped.device.write(MmioAccess { offset, size, cpu }, value).is_ok(),
-            None => false,
-        }
-    }
-
-    fn firmware_call(&mut self, cpu: usize, function_id: u64, args: [u64; 3]) -> FirmwareCall {
-        // SMC Calling Convention: the function ID is W0.
-        match self.psci.call(function_id as u32, args, cpu) {
-            PsciOutcome::Return(value) => FirmwareCall::Return(value),
-            PsciOutcome::SystemOff => FirmwareCall::SystemOff,
-            PsciOutcome::SystemReset => FirmwareCall::SystemReset,
-            // CPU_ON arrives with the multi-core issue: until then no other core can start.
-            PsciOutcome::CpuOn { .. } => FirmwareCall::Return(devices::psci::NOT_SUPPORTED as u64),
-            // The platform stands in for EL3 firmware, which answers a function ID it does not
-            // know with SMCCC's Unknown Function Identifier, -1 sign-extended (SMCCC 1.1, 5.2).
-            PsciOutcome::NotPsci => FirmwareCall::Return(u64::MAX),
-        }
-    }
 }
 
 /// Options for building a SoC that the model does not fix.
@@ -126,6 +65,14 @@ pub enum StopCause {
     Idle,
     /// A host breakpoint was hit on the given core.
     Breakpoint(usize),
+    /// A host watchpoint was hit on the given core (the access has not happened).
+    Watchpoint(usize, WatchHit),
+    /// The given core took an exception that a catch selects (it is at the vector).
+    Exception(usize, ExceptionTaken),
+    /// [`Soc::step_core`] executed the instruction.
+    Stepped(usize),
+    /// The poll function of [`Soc::run_until`] asked to stop.
+    Interrupted,
 }
 
 /// Limits for [`Soc::run`].
@@ -133,7 +80,7 @@ pub enum StopCause {
 pub struct RunLimits {
     /// Stop after this many instructions (all cores together).
     pub max_instructions: Option<u64>,
-    /// Stop after this many cycles of core 0.
+    /// Stop when the system time reaches this many cycles (no core runs past it).
     pub max_cycles: Option<u64>,
 }
 
@@ -141,19 +88,20 @@ pub struct RunLimits {
 pub struct Soc {
     /// The model it was built from.
     pub model: Model,
-    /// The cores, in MPIDR order; only core 0 runs until PSCI CPU_ON exists.
+    /// The cores, in MPIDR order; core 0 boots, the others start on PSCI CPU_ON.
     pub cores: Vec<Cpu>,
-    /// RAM and devices.
+    /// RAM, the GIC and devices.
     pub bus: Bus,
     /// Where the device tree was placed, once images are loaded.
     pub dtb_address: Option<PhysAddr>,
     /// The generated device tree.
     pub dtb: Vec<u8>,
     images: Vec<LoadedImage>,
+    pub(crate) sched: Scheduler,
 }
 
 impl Soc {
-    /// Builds the SoC of `model`: RAM, UARTs, PSCI, and the cores at reset.
+    /// Builds the SoC of `model`: RAM, the GIC, UARTs, PSCI, and the cores at reset.
     pub fn new(model: Model, options: SocOptions) -> Result<Soc, SocError> {
         let memory = Memory::new(PhysAddr(model.ram.base), model.ram.size);
         let mut devices = Vec::new();
@@ -165,14 +113,32 @@ impl Soc {
                 (Some(t), Some(r)) => (t, r),
                 _ => (TxSink::Capture(Default::default()), RxSource::None),
             };
-            devices.push(MappedDevice { base: uart.base, size: 0x1000, device: Box::new(Pl011::new(t, r)) });
+            devices.push(MappedDevice {
+                base: uart.base,
+                size: crate::model::UART_SIZE,
+                spi: Some(uart.spi),
+                device: Box::new(Pl011::new(t, r)),
+            });
         }
-        let cores = model.core_mpidrs().into_iter().enumerate().map(|(i, mpidr)| Cpu::new(i, mpidr)).collect();
+        let mpidrs = model.core_mpidrs();
+        let cores = mpidrs
+            .iter()
+            .enumerate()
+            .map(|(i, &mpidr)| {
+                let mut core = Cpu::new(i, mpidr);
+                core.set_clock(model.clock_hz, model.timer_hz);
+                core
+            })
+            .collect();
+        let config = GicConfig::new(mpidrs.len(), model.gic.spis, usize::from(model.gic.list_registers));
+        let gic = Gic::new(config)?;
+        let map = GicMap { gicd: model.gic.gicd, gicc: model.gic.gicc, gich: model.gic.gich, gicv: model.gic.gicv };
         let dtb = crate::dtb::generate(&model)?;
         Ok(Soc {
+            bus: Bus::new(memory, devices, Psci::new(&mpidrs), gic, map),
+            sched: Scheduler::new(mpidrs.len()),
             model,
             cores,
-            bus: Bus { memory, devices, psci: Psci::new() },
             dtb_address: None,
             dtb,
             images: Vec::new(),
@@ -236,36 +202,6 @@ impl Soc {
     /// The address of a symbol of the loaded ELF images.
     pub fn symbol(&self, name: &str) -> Option<u64> {
         self.images.iter().find_map(|i| i.symbol(name))
-    }
-
-    /// Runs until power-off, reset, a limit, or all cores idle.
-    pub fn run(&mut self, limits: RunLimits) -> StopCause {
-        loop {
-            let core = &mut self.cores[0];
-            let done = core.counters.instructions;
-            let mut budget = QUANTUM;
-            if let Some(max) = limits.max_instructions {
-                if done >= max {
-                    return StopCause::InstructionLimit;
-                }
-                budget = budget.min(max - done);
-            }
-            if let Some(max) = limits.max_cycles {
-                if core.counters.cycles >= max {
-                    return StopCause::CycleLimit;
-                }
-                // Functional timing charges one cycle per instruction.
-                budget = budget.min(max - core.counters.cycles);
-            }
-            match core.run(&mut self.bus, &mut Functional, budget) {
-                Exit::PowerOff => return StopCause::PowerOff,
-                Exit::Reset => return StopCause::Reset,
-                Exit::Breakpoint => return StopCause::Breakpoint(0),
-                // Nothing can raise an interrupt before the GIC exists.
-                Exit::WaitForInterrupt if !core.wakeup_pending() => return StopCause::Idle,
-                Exit::WaitForInterrupt | Exit::Yield | Exit::Budget => {}
-            }
-        }
     }
 
     /// Reads a system register of a core (tests, tools).

@@ -1,9 +1,17 @@
-//! `_start`: the ELF entry, run at EL2 with the MMU off.
+//! `_start`: the ELF entry, run at EL2 with the MMU off; and `_secondary_start`, where cores
+//! started by PSCI CPU_ON begin (see [`smp`](crate::smp)).
 //!
-//! It parks the core if it did not start at EL2, masks interrupts, sets SP_EL2 to the top of the
-//! 64 KiB stack from `link.x`, zeroes `.bss`, writes the system registers below to known values
-//! and calls `__support_main`, which initialises the UART and calls the program's `main`.
+//! `_start` parks the core if it did not start at EL2, masks interrupts, sets SP_EL2 to the top
+//! of the 64 KiB stack from `link.x`, zeroes `.bss`, writes the system registers below to known
+//! values and calls `__support_main`, which initialises the UART and calls the program's `main`.
 //! The word at `_start + 8` is [`HYPERSOC_PARAM`](boot_param), a u64 the host may patch.
+//!
+//! `_secondary_start` takes the core's slot (0..[`MAX_CORES`](crate::smp::MAX_CORES)) in x0,
+//! the CPU_ON context ID: it parks the core unless it is at EL2 with a valid slot, takes the
+//! slot's 16 KiB stack, writes the same system registers, records the slot in TPIDR_EL2 and
+//! TPIDRRO_EL0 (which [`core_index`](crate::smp::core_index) reads) and calls
+//! `__support_secondary`, which runs the function the starter registered and then powers the
+//! core off (PSCI CPU_OFF).
 
 use crate::Global;
 
@@ -32,8 +40,15 @@ pub const CPTR_EL2_BOOT: u64 = 0x33FF;
 /// DDI 0487F D13.2 "CPACR_EL1".
 pub const CPACR_EL1_BOOT: u64 = 0b11 << 20;
 
+/// CNTHCTL_EL2 at boot: EL1PCTEN | EL1PCEN (bits 0, 1), EL0/EL1 may use the physical counter
+/// and timer; no event stream. DDI 0487 D24.10.2 "CNTHCTL_EL2".
+pub const CNTHCTL_EL2_BOOT: u64 = 0b11;
+
 /// Value of `CurrentEL` at EL2 (EL in bits 3:2).
 const CURRENT_EL_EL2: u64 = 2 << 2;
+
+/// Bytes of each secondary core's EL2 stack (`link.x`).
+const CORE_STACK_SIZE_LOG2: u64 = 14;
 
 core::arch::global_asm!(
     r#"
@@ -41,6 +56,31 @@ core::arch::global_asm!(
 .macro MOV32 reg, value
     movz \reg, #((\value) & 0xffff)               // low half, upper bits cleared
     movk \reg, #(((\value) >> 16) & 0xffff), lsl #16 // high half
+.endm
+
+// INIT_EL2: the EL2 and EL1 controls every core starts with (clobbers x1).
+.macro INIT_EL2
+    MOV32   x1, {hcr}                           // HCR_EL2: RW only
+    msr     hcr_el2, x1
+    MOV32   x1, {sctlr_el2}                     // SCTLR_EL2: MMU and alignment checks off
+    msr     sctlr_el2, x1
+    MOV32   x1, {sctlr_el1}                     // SCTLR_EL1: MMU off, EL0 traps as documented
+    msr     sctlr_el1, x1
+    MOV32   x1, {cptr}                          // CPTR_EL2: no FP/SIMD trap to EL2
+    msr     cptr_el2, x1
+    MOV32   x1, {cpacr}                         // CPACR_EL1: no FP/SIMD trap at EL1/EL0
+    msr     cpacr_el1, x1
+    msr     hstr_el2, xzr                       // no AArch32 CP15 traps
+    mov     x1, #{cnthctl}                      // CNTHCTL_EL2: physical counter/timer at EL1
+    msr     cnthctl_el2, x1
+    msr     cntvoff_el2, xzr                    // virtual count = physical count
+    adrp    x1, __el2_vectors                   // VBAR_EL2 = the EL2 vector table
+    add     x1, x1, :lo12:__el2_vectors
+    msr     vbar_el2, x1
+    adrp    x1, __el1_vectors                   // VBAR_EL1 = the EL1 vector table
+    add     x1, x1, :lo12:__el1_vectors
+    msr     vbar_el1, x1
+    isb                                         // the writes above take effect
 .endm
 
 .section .text.boot, "ax"
@@ -68,28 +108,36 @@ HYPERSOC_PARAM:                                 // _start + 8: u64 the host may 
     b.hs    3f
     str     xzr, [x1], #8                       // zero 8 bytes, advance
     b       2b
-3:  MOV32   x1, {hcr}                           // HCR_EL2: RW only
-    msr     hcr_el2, x1
-    MOV32   x1, {sctlr_el2}                     // SCTLR_EL2: MMU and alignment checks off
-    msr     sctlr_el2, x1
-    MOV32   x1, {sctlr_el1}                     // SCTLR_EL1: MMU off, EL0 traps as documented
-    msr     sctlr_el1, x1
-    MOV32   x1, {cptr}                          // CPTR_EL2: no FP/SIMD trap to EL2
-    msr     cptr_el2, x1
-    MOV32   x1, {cpacr}                         // CPACR_EL1: no FP/SIMD trap at EL1/EL0
-    msr     cpacr_el1, x1
-    msr     hstr_el2, xzr                       // no AArch32 CP15 traps
-    adrp    x1, __el2_vectors                   // VBAR_EL2 = the EL2 vector table
-    add     x1, x1, :lo12:__el2_vectors
-    msr     vbar_el2, x1
-    adrp    x1, __el1_vectors                   // VBAR_EL1 = the EL1 vector table
-    add     x1, x1, :lo12:__el1_vectors
-    msr     vbar_el1, x1
-    isb                                         // the writes above take effect
+3:  INIT_EL2                                    // system registers
+    msr     tpidr_el2, xzr                      // core slot 0
+    msr     tpidrro_el0, xzr
     bl      __support_main                      // x0 = boot argument (DTB address on QEMU)
 9:  wfe                                         // not at EL2, or main came back: park
     b       9b
 .size _start, . - _start
+
+.global _secondary_start
+.type _secondary_start, %function
+_secondary_start:                               // x0 = slot (the CPU_ON context ID)
+    mrs     x1, CurrentEL                       // PSTATE.EL in bits 3:2
+    cmp     x1, #{current_el2}                  // started at EL2?
+    b.ne    9f                                  // no: park this core
+    cmp     x0, #{max_cores}                    // a slot with a stack?
+    b.hs    9f                                  // no: park
+    msr     daifset, #0xf                       // mask Debug, SError, IRQ, FIQ
+    msr     spsel, #1                           // SP is SP_EL2
+    adrp    x1, __core_stacks                   // base of the slot stacks
+    add     x1, x1, :lo12:__core_stacks
+    add     x2, x0, #1                          // top of slot n = base + (n + 1) * size
+    add     x1, x1, x2, lsl #{stack_log2}
+    mov     sp, x1
+    INIT_EL2                                    // system registers
+    msr     tpidr_el2, x0                       // the slot, for core_index()
+    msr     tpidrro_el0, x0
+    bl      __support_secondary                 // x0 = slot; powers the core off
+9:  wfe                                         // park
+    b       9b
+.size _secondary_start, . - _secondary_start
 "#,
     current_el2 = const CURRENT_EL_EL2,
     hcr = const HCR_EL2_BOOT,
@@ -97,6 +145,9 @@ HYPERSOC_PARAM:                                 // _start + 8: u64 the host may 
     sctlr_el1 = const SCTLR_EL1_BOOT,
     cptr = const CPTR_EL2_BOOT,
     cpacr = const CPACR_EL1_BOOT,
+    cnthctl = const CNTHCTL_EL2_BOOT,
+    max_cores = const crate::smp::MAX_CORES,
+    stack_log2 = const CORE_STACK_SIZE_LOG2,
 );
 
 /// x0 at entry (the device tree address, when the loader passes one).

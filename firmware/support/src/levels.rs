@@ -10,11 +10,12 @@
 //! `entry`'s x0 as the value of the drop call. Lower-level code can also power off with
 //! `HVC`/`SVC #0xFFF1` ([`SERVICE_POWER_OFF`]), which [`power_off`](crate::power_off) does.
 //!
-//! Limits: one active drop per level (no nesting of the same level); callers run with
-//! SPSel = 1 (the default after boot and in handlers).
+//! Limits: one active drop per level and core (no nesting of the same level); callers run with
+//! SPSel = 1 (the default after boot and in handlers). The resume contexts and the current
+//! level are kept per core ([`PerCore`]), so every core can drop on its own.
 
+use crate::smp::PerCore;
 use crate::vectors::{ec, TrapFrame};
-use crate::Global;
 
 /// HVC (from EL1) / SVC (from EL0) immediate: "resume the caller of the drop with x0".
 pub const SERVICE_RETURN: u64 = 0xFFF0;
@@ -35,10 +36,10 @@ pub type LowerEntry = extern "C" fn(u64) -> u64;
 #[derive(Clone, Copy)]
 struct ResumeContext([u64; 14]);
 
-static RESUME_EL2: Global<ResumeContext> = Global::new(ResumeContext([0; 14]));
-static RESUME_EL1: Global<ResumeContext> = Global::new(ResumeContext([0; 14]));
-/// The exception level the program is running at (CurrentEL is not readable at EL0).
-static CURRENT_EL: Global<u8> = Global::new(2);
+static RESUME_EL2: PerCore<ResumeContext> = PerCore::new(ResumeContext([0; 14]));
+static RESUME_EL1: PerCore<ResumeContext> = PerCore::new(ResumeContext([0; 14]));
+/// The exception level each core is running at (CurrentEL is not readable at EL0).
+static CURRENT_EL: PerCore<u8> = PerCore::new(2);
 
 core::arch::global_asm!(
     r#"
@@ -173,7 +174,7 @@ pub(crate) fn leave_handler(outer: u8) {
 /// Serves the return and power-off calls from the level below `el`; `false` if `frame` is
 /// not one of them.
 pub(crate) fn serve(el: u8, frame: &mut TrapFrame) -> bool {
-    let (call, ctx) = match el {
+    let (call, ctx): (u64, &PerCore<ResumeContext>) = match el {
         2 => (ec::HVC64, &RESUME_EL2),
         _ => (ec::SVC64, &RESUME_EL1),
     };

@@ -7,12 +7,15 @@
 //! - [`levels`]: dropping from EL2 to EL1 and from EL1 to EL0, and returning to the caller;
 //! - [`uart`]: PL011 output and the [`print!`] / [`println!`] macros;
 //! - [`power`]: PSCI `SYSTEM_OFF` from any EL, and the panic handler;
-//! - [`sysreg`]: [`read_sysreg!`] / [`write_sysreg!`] and barriers.
+//! - [`sysreg`]: [`read_sysreg!`] / [`write_sysreg!`] and barriers;
+//! - [`smp`]: PSCI, finding and starting other cores, per-core globals ([`PerCore`]).
 //!
 //! Memory map and layout: `link.x` (load and link address 0x4008_0000).
-//! Everything here is single-core and runs with the MMU off, so data accesses are Device-nGnRnE
-//! (DDI 0487 D5.2.9 "The effects of disabling a stage of address translation"); the target has
-//! `strict-align` so compiled code never makes an unaligned access.
+//! Everything runs with the MMU off, so data accesses are Device-nGnRnE (DDI 0487 D5.2.9 "The
+//! effects of disabling a stage of address translation"); the target has `strict-align` so
+//! compiled code never makes an unaligned access. The boot core runs `main`; other cores run
+//! what [`smp::start_core`] gives them, each on its own stack, sharing the vector tables and
+//! the registered handlers (which can tell the cores apart with [`smp::core_index`]).
 
 #![no_std]
 
@@ -20,6 +23,7 @@ pub mod boot;
 pub mod global;
 pub mod levels;
 pub mod power;
+pub mod smp;
 pub mod sysreg;
 pub mod uart;
 pub mod vectors;
@@ -27,6 +31,7 @@ pub mod vectors;
 pub use global::Global;
 pub use levels::{drop_to_el0, drop_to_el1, el0_stack_top, el1_stack_top, LowerEntry};
 pub use power::power_off;
+pub use smp::{core_index, PerCore};
 pub use vectors::{set_el1_handler, set_el2_handler, Handler, TrapFrame, VectorKind};
 
 /// Declares the program's entry point: `support::entry!(main_fn)` where `main_fn: fn()`.

@@ -5,7 +5,9 @@
 
 #![no_std]
 
+pub mod gic;
 pub mod traps;
+pub mod workload;
 
 pub use support::{print, println};
 

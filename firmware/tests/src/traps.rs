@@ -63,6 +63,12 @@ fn record_el1(frame: &mut TrapFrame, kind: VectorKind) -> bool {
     record(1, frame, kind)
 }
 
+/// Records a synchronous exception taken to `el` and resumes as the policy says (for programs
+/// with their own handlers, which pass the exceptions they do not handle here).
+pub fn record_exception(el: u8, frame: &mut TrapFrame, kind: VectorKind) -> bool {
+    record(el, frame, kind)
+}
+
 fn record(el: u8, frame: &mut TrapFrame, kind: VectorKind) -> bool {
     // Keep the first exception since the last `take`: the one the tested action raised, not
     // one a later instruction raised on the way back.

@@ -90,7 +90,10 @@ impl Cpu {
     /// arrives with the MMU; until then the mapping is flat, as with SCTLR_ELx.M == 0, where all
     /// data accesses are to Device-nGnRnE memory and so must be aligned (B2.7.2, D5.2.9).
     #[inline(always)]
-    pub(crate) fn translate_data(&self, va: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+    pub(crate) fn translate_data(&mut self, va: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
+        if self.watching {
+            self.check_watchpoints(va, size, acc.write)?;
+        }
         if va & (u64::from(size) - 1) != 0 {
             let sctlr = self.regime_sctlr();
             if acc.strict || sctlr & sctlr::A != 0 || sctlr & sctlr::M == 0 {
@@ -132,7 +135,12 @@ impl Cpu {
         size: u8,
         acc: Access,
     ) -> Result<u64, SyncException> {
-        p.mmio_read(self.id, PhysAddr(pa), size).ok_or_else(|| self.data_abort(va, fsc::SYNC_EXTERNAL, acc, false))
+        p.set_time(self.id, self.counters.cycles);
+        let value = p.mmio_read(self.id, PhysAddr(pa), size);
+        // A device access can change interrupt lines (a GICC_IAR read lowers IRQ): service the
+        // block boundary after this instruction.
+        self.stop_at = 0;
+        value.ok_or_else(|| self.data_abort(va, fsc::SYNC_EXTERNAL, acc, false))
     }
 
     /// Writes 1, 2, 4 or 8 bytes at a translated address.
@@ -165,7 +173,10 @@ impl Cpu {
         value: u64,
         acc: Access,
     ) -> Result<(), SyncException> {
-        if p.mmio_write(self.id, PhysAddr(pa), size, value) {
+        p.set_time(self.id, self.counters.cycles);
+        let done = p.mmio_write(self.id, PhysAddr(pa), size, value);
+        self.stop_at = 0;
+        if done {
             Ok(())
         } else {
             Err(self.data_abort(va, fsc::SYNC_EXTERNAL, acc, false))
@@ -540,9 +551,33 @@ impl Cpu {
         let acc = Access { strict: true, ..Access::default() };
         let pa = self.translate_data(va, bytes, acc)?;
         let value = self.phys_read(p, va, pa, bytes, acc)?;
-        self.reservation = Some(Reservation { pa, size: bytes });
+        self.mark_exclusive(p, pa, bytes);
         self.set_x(rt, value);
         Ok(Step::Next)
+    }
+
+    /// Marks `pa` in the local monitor and, for RAM, in this core's global monitor (B2.17).
+    fn mark_exclusive<P: Platform>(&mut self, p: &mut P, pa: u64, size: u8) {
+        self.reservation = Some(Reservation { pa, size });
+        let mem = p.memory();
+        if let Some(off) = mem.ram_offset(pa, u64::from(size)) {
+            mem.mark_exclusive(self.id, off);
+        }
+    }
+
+    /// The store-exclusive check (AArch64.ExclusiveMonitorsPass): the local monitor marks
+    /// exactly this address and size and, for RAM, the global monitor still marks its granule
+    /// (no other agent stored to it). Both monitors are cleared whatever the outcome; the
+    /// caller then writes on success, which clears the other cores' monitors of the granule.
+    fn exclusive_pass<P: Platform>(&mut self, p: &mut P, pa: u64, size: u8) -> bool {
+        let local = self.reservation.take() == Some(Reservation { pa, size });
+        let mem = p.memory();
+        let global = match mem.ram_offset(pa, u64::from(size)) {
+            Some(off) => mem.exclusive_marked(self.id, off),
+            None => true,
+        };
+        mem.clear_exclusive(self.id);
+        local && global
     }
 
     /// STXR/STLXR: store if the monitor still holds this address and size; Ws = 0 on success,
@@ -552,14 +587,13 @@ impl Cpu {
         let va = self.base_reg(rn)?;
         let acc = Access { strict: true, write: true, ..Access::default() };
         let pa = self.translate_data(va, bytes, acc)?;
-        let status = if self.reservation == Some(Reservation { pa, size: bytes }) {
+        let status = if self.exclusive_pass(p, pa, bytes) {
             let value = self.xr(rt);
             self.phys_write(p, va, pa, bytes, value, acc)?;
             0
         } else {
             1
         };
-        self.reservation = None;
         self.set_x(rs, status);
         Ok(Step::Next)
     }
@@ -577,7 +611,7 @@ impl Cpu {
             let a = self.phys_read(p, va, pa, 8, acc)?;
             (a, self.phys_read(p, va.wrapping_add(8), pa.wrapping_add(8), 8, acc)?)
         };
-        self.reservation = Some(Reservation { pa, size: 2 * bytes });
+        self.mark_exclusive(p, pa, 2 * bytes);
         self.set_x(rt, a);
         self.set_x(rt2, b);
         Ok(Step::Next)
@@ -589,7 +623,7 @@ impl Cpu {
         let va = self.base_reg(rn)?;
         let acc = Access { strict: true, write: true, ..Access::default() };
         let pa = self.translate_data(va, 2 * bytes, acc)?;
-        let status = if self.reservation == Some(Reservation { pa, size: 2 * bytes }) {
+        let status = if self.exclusive_pass(p, pa, 2 * bytes) {
             let (a, b) = (self.xr(rt), self.xr(rt2));
             if sz == 0 {
                 self.phys_write(p, va, pa, 8, (a & 0xffff_ffff) | (b << 32), acc)?;
@@ -601,7 +635,6 @@ impl Cpu {
         } else {
             1
         };
-        self.reservation = None;
         self.set_x(rs, status);
         Ok(Step::Next)
     }

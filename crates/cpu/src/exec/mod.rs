@@ -33,8 +33,15 @@ pub enum StopReason {
     Reset,
     /// WFI with no interrupt pending (the PC is past the WFI).
     WaitForInterrupt,
-    /// WFE or YIELD: a hint that other work may run (the PC is past the instruction).
+    /// WFE with the Event Register clear (the PC is past the WFE).
+    WaitForEvent,
+    /// YIELD: a hint that other work may run (the PC is past the instruction).
     Yield,
+    /// A data access hit a host watchpoint (the PC is at the instruction, which did not
+    /// complete).
+    Watchpoint,
+    /// PSCI CPU_OFF: the core powers down.
+    CpuOff,
 }
 
 pub(crate) type ExecResult = Result<Step, SyncException>;
@@ -102,7 +109,7 @@ impl Cpu {
             Insn::Smc { imm16 } => self.smc(imm16, p),
             Insn::Brk { imm16 } => self.brk(imm16),
             Insn::Hlt { .. } => Err(SyncException::undefined()),
-            Insn::Hint { crm, op2 } => self.hint(crm, op2),
+            Insn::Hint { crm, op2 } => self.hint(crm, op2, p),
             Insn::Clrex { .. } => {
                 self.reservation = None;
                 Ok(Step::Next)
@@ -160,6 +167,7 @@ impl Cpu {
         };
         match result {
             Ok(step) => step,
+            Err(exc) if exc.ec == crate::host_debug::HOST_WATCHPOINT => Step::Exit(StopReason::Watchpoint),
             Err(exc) => {
                 self.take_sync(exc);
                 Step::Jump

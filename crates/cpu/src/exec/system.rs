@@ -7,6 +7,7 @@ use crate::exception::{ec, fsc, hcr, SyncException};
 use crate::memory::{FirmwareCall, Platform};
 use crate::state::Cpu;
 use crate::sysreg_table::{trap_class, SysReg, SYSREGS};
+use crate::timer::{cntctl, ctl, cval_from_tval, tval};
 use crate::traps::SysOp;
 
 /// SCTLR_EL1 bits that open instructions and registers to EL0 (D13.2.113).
@@ -31,12 +32,6 @@ fn sysreg_iss(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8, read: bool) -
 }
 
 impl Cpu {
-    /// The generic-timer count. The timer issue derives it from cycles and the model's
-    /// frequencies; until then it advances one tick per cycle.
-    fn timer_count(&self) -> u64 {
-        self.counters.cycles
-    }
-
     pub(crate) fn svc(&mut self, imm16: u16) -> ExecResult {
         Err(SyncException { return_to_next: true, ..SyncException::new(ec::SVC64, u32::from(imm16)) })
     }
@@ -60,6 +55,10 @@ impl Cpu {
             return Err(SyncException { to_el2: true, ..SyncException::new(ec::SMC64, u32::from(imm16)) });
         }
         let args = [self.xr(1), self.xr(2), self.xr(3)];
+        p.set_time(self.id, self.counters.cycles);
+        // The call may start or stop cores and change interrupt lines: service the block
+        // boundary after it.
+        self.stop_at = 0;
         match p.firmware_call(self.id, self.xr(0), args) {
             FirmwareCall::Return(value) => {
                 self.set_x(0, value);
@@ -72,6 +71,20 @@ impl Cpu {
             FirmwareCall::SystemReset => {
                 self.pc = self.pc.wrapping_add(4);
                 Ok(Step::Exit(StopReason::Reset))
+            }
+            FirmwareCall::CpuOff => {
+                self.pc = self.pc.wrapping_add(4);
+                Ok(Step::Exit(StopReason::CpuOff))
+            }
+            FirmwareCall::Standby(value) => {
+                // PSCI CPU_SUSPEND as a standby state: X0 is the return value, then the core
+                // waits as WFI does (without WFI's traps: the call is the platform's).
+                self.set_x(0, value);
+                self.pc = self.pc.wrapping_add(4);
+                if self.wakeup_pending() {
+                    return Ok(Step::Jump);
+                }
+                Ok(Step::Exit(StopReason::WaitForInterrupt))
             }
             FirmwareCall::NotHandled => Err(SyncException::undefined()),
         }
@@ -86,22 +99,21 @@ impl Cpu {
     }
 
     /// NOP, YIELD, WFE, WFI, SEV, SEVL; other hints are NOPs (C6.2 HINT).
-    pub(crate) fn hint(&mut self, crm: u8, op2: u8) -> ExecResult {
+    pub(crate) fn hint<P: Platform>(&mut self, crm: u8, op2: u8, p: &mut P) -> ExecResult {
         match (crm, op2) {
             (0, 1) => {
                 self.pc = self.pc.wrapping_add(4);
                 Ok(Step::Exit(StopReason::Yield))
             }
             (0, 2) => {
-                // WFE completes at once if the Event Register is set (D1.16.1), clearing it;
-                // only a WFE that would wait can be trapped.
-                if self.event {
-                    self.event = false;
+                // WFE completes at once if the Event Register is set (D1.7.1.1), clearing it;
+                // only a WFE that would wait can be trapped (D1.7.1.3).
+                if self.consume_event() {
                     return Ok(Step::Next);
                 }
                 self.check_wfx_trap(true)?;
                 self.pc = self.pc.wrapping_add(4);
-                Ok(Step::Exit(StopReason::Yield))
+                Ok(Step::Exit(StopReason::WaitForEvent))
             }
             (0, 3) => {
                 // A WFI with an interrupt pending completes at once and is never trapped.
@@ -112,7 +124,15 @@ impl Cpu {
                 self.pc = self.pc.wrapping_add(4);
                 Ok(Step::Exit(StopReason::WaitForInterrupt))
             }
-            (0, 4) | (0, 5) => {
+            (0, 4) => {
+                // SEV: an event to every PE in the system (D1.7.1.4), this one included.
+                self.event = true;
+                p.set_time(self.id, self.counters.cycles);
+                p.send_event(self.id);
+                Ok(Step::Next)
+            }
+            (0, 5) => {
+                // SEVL: this PE only.
                 self.event = true;
                 Ok(Step::Next)
             }
@@ -217,6 +237,20 @@ impl Cpu {
             }
             _ => {}
         }
+        // D24.10.19, D24.10.16-18 (pseudocode, HCR_EL2.E2H = 0): after the EL0 controls of
+        // CNTKCTL_EL1, CNTHCTL_EL2.EL1PCTEN and EL1PCEN trap EL0 and EL1 accesses to the
+        // physical counter and the EL1 physical timer to EL2.
+        if el < 2 {
+            let cnthctl = self.sysreg(SysReg::CNTHCTL_EL2);
+            let trapped = match reg {
+                SysReg::CNTPCT_EL0 => cnthctl & cntctl::EL1PCTEN == 0,
+                SysReg::CNTP_CTL_EL0 | SysReg::CNTP_CVAL_EL0 | SysReg::CNTP_TVAL_EL0 => cnthctl & cntctl::EL1PCEN == 0,
+                _ => false,
+            };
+            if trapped {
+                return Err(el2_trap());
+            }
+        }
         let pmu_register = info.traps & trap_class::PMU != 0;
         // PMUSERENR_EL0 opens the PMU to EL0; otherwise EL0 accesses trap to EL1 (D24.5).
         if el == 0 && pmu_register && !self.pmu_el0_allowed(reg, read) {
@@ -279,8 +313,10 @@ impl Cpu {
                     (crate::state::line::IRQ, hcr::IMO, hcr::VI, 7),
                     (crate::state::line::FIQ, hcr::FMO, hcr::VF, 6),
                 ] {
-                    let pending = if el < 2 && hcr_value & route != 0 {
-                        hcr_value & virt != 0
+                    // D24.2 ISR_EL1: at EL0/EL1 with the physical interrupt routed to EL2
+                    // (and TGE clear) the bit shows the virtual interrupt.
+                    let pending = if el < 2 && hcr_value & route != 0 && hcr_value & hcr::TGE == 0 {
+                        hcr_value & virt != 0 || self.virq_lines & line != 0
                     } else {
                         self.irq_lines & line != 0
                     };
@@ -288,14 +324,12 @@ impl Cpu {
                 }
                 isr
             }
-            SysReg::CNTPCT_EL0 => self.timer_count(),
-            SysReg::CNTVCT_EL0 => self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2)),
-            SysReg::CNTP_TVAL_EL0 => tval(self.sysreg(SysReg::CNTP_CVAL_EL0), self.timer_count()),
-            SysReg::CNTV_TVAL_EL0 => tval(
-                self.sysreg(SysReg::CNTV_CVAL_EL0),
-                self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2)),
-            ),
-            SysReg::CNTHP_TVAL_EL2 => tval(self.sysreg(SysReg::CNTHP_CVAL_EL2), self.timer_count()),
+            SysReg::CNTPCT_EL0 => self.physical_count(),
+            SysReg::CNTVCT_EL0 => self.virtual_count(),
+            SysReg::CNTP_TVAL_EL0 => tval(self.sysreg(SysReg::CNTP_CVAL_EL0), self.physical_count()),
+            SysReg::CNTV_TVAL_EL0 => tval(self.sysreg(SysReg::CNTV_CVAL_EL0), self.virtual_count()),
+            SysReg::CNTHP_TVAL_EL2 => tval(self.sysreg(SysReg::CNTHP_CVAL_EL2), self.physical_count()),
+            SysReg::CNTP_CTL_EL0 | SysReg::CNTV_CTL_EL0 | SysReg::CNTHP_CTL_EL2 => self.timer_ctl(reg),
             // D13.2.x DCZID_EL0.DZP (bit 4): DC ZVA is prohibited at EL0 when SCTLR_EL1.DZE is 0,
             // and at EL0/EL1 when HCR_EL2.TDZ traps it.
             SysReg::DCZID_EL0 => {
@@ -333,14 +367,32 @@ impl Cpu {
                 self.sys[SysReg::OSLSR_EL1 as usize] = oslsr | ((value & 1) << 1);
             }
             SysReg::CNTP_TVAL_EL0 => {
-                self.sys[SysReg::CNTP_CVAL_EL0 as usize] = self.timer_count().wrapping_add(tval_offset(value));
+                self.sys[SysReg::CNTP_CVAL_EL0 as usize] = cval_from_tval(self.physical_count(), value);
+                self.timer_changed();
             }
             SysReg::CNTV_TVAL_EL0 => {
-                let virtual_count = self.timer_count().wrapping_sub(self.sysreg(SysReg::CNTVOFF_EL2));
-                self.sys[SysReg::CNTV_CVAL_EL0 as usize] = virtual_count.wrapping_add(tval_offset(value));
+                self.sys[SysReg::CNTV_CVAL_EL0 as usize] = cval_from_tval(self.virtual_count(), value);
+                self.timer_changed();
             }
             SysReg::CNTHP_TVAL_EL2 => {
-                self.sys[SysReg::CNTHP_CVAL_EL2 as usize] = self.timer_count().wrapping_add(tval_offset(value));
+                self.sys[SysReg::CNTHP_CVAL_EL2 as usize] = cval_from_tval(self.physical_count(), value);
+                self.timer_changed();
+            }
+            // ISTATUS is read-only: only ENABLE and IMASK are stored.
+            SysReg::CNTP_CTL_EL0 | SysReg::CNTV_CTL_EL0 | SysReg::CNTHP_CTL_EL2 => {
+                self.sys[reg as usize] = value & (ctl::ENABLE | ctl::IMASK);
+                self.timer_changed();
+            }
+            SysReg::CNTP_CVAL_EL0 | SysReg::CNTV_CVAL_EL0 | SysReg::CNTHP_CVAL_EL2 => {
+                self.set_sysreg(reg, value);
+                self.timer_changed();
+            }
+            // The event streams and the virtual count depend on these: account for the stream
+            // events under the old values first.
+            SysReg::CNTVOFF_EL2 | SysReg::CNTKCTL_EL1 | SysReg::CNTHCTL_EL2 => {
+                self.account_event_stream();
+                self.set_sysreg(reg, value);
+                self.timer_changed();
             }
             SysReg::MDCR_EL2 => {
                 self.set_sysreg(reg, value);
@@ -444,14 +496,4 @@ impl Cpu {
         };
         self.sys[SysReg::PAR_EL1 as usize] = par;
     }
-}
-
-/// TVAL read: CVAL - count, as a signed 32-bit value (D11.2.x).
-fn tval(cval: u64, count: u64) -> u64 {
-    u64::from(cval.wrapping_sub(count) as u32)
-}
-
-/// TVAL write: the signed 32-bit offset to add to the count.
-fn tval_offset(value: u64) -> u64 {
-    i64::from(value as u32 as i32) as u64
 }
