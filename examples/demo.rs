@@ -1,23 +1,20 @@
-//! The main demo: boots the `hello` firmware on the default `cockpit` model through the library
-//! API and prints what the guest printed plus the run statistics.
+//! The main demo: the hypervisor (`firmware/hypervisor`) with three partitions on the default
+//! `cockpit` model — `rtos` (high priority, periodic EL0 tasks on its virtual timer), `ivi` (two
+//! vCPUs, CPU-hungry) and `attacker` (tries every escape) — configured by
+//! `firmware/guests/vms.toml`. Prints their interleaved output, the hypervisor's per-VM summary
+//! and the run statistics per core.
 //!
 //! `cargo run --release --example demo`
 
-use hypersoc::soc::loader::ImageSpec;
-use hypersoc::soc::machine::{RunLimits, Soc, SocOptions};
-use hypersoc::soc::model::Model;
+use hypersoc::hyprun::{self, Console};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let model = Model::load("cockpit")?;
-    println!("model: {} ({})", model.name, model.description);
-    let mut soc = Soc::new(model, SocOptions::default())?;
-    let image = hypersoc::firmware_image("hello");
-    soc.load(&[ImageSpec::parse(&image.to_string_lossy())?])?;
-    let cause = soc.run(RunLimits { max_instructions: Some(100_000_000), max_cycles: None });
-    let c = soc.cores[0].counters;
-    println!(
-        "stopped: {cause:?} after {} instructions, {} cycles, {} exceptions",
-        c.instructions, c.cycles, c.exceptions
-    );
+    println!("config: {}", hyprun::demo_config().display());
+    let blob = hyprun::demo_blob()?;
+    let run = hyprun::run("cockpit", &blob, 3_000_000_000, Console::Stdout)?;
+    println!("stopped: {:?}", run.cause);
+    for (core, (insns, cycles)) in run.instructions.iter().zip(&run.cycles).enumerate() {
+        println!("core {core}: {insns} instructions, {cycles} cycles");
+    }
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! - [`gdb`]: the gdb remote stub (`hypersoc run --gdb PORT`);
 //! - [`soc`]: models, image loading, device-tree generation, and the SoC run loop;
 //! - [`vmconfig`]: the hypervisor's VM configuration (`vms.toml`) packed into the blob the
-//!   hypervisor reads (`firmware/hypervisor`).
+//!   hypervisor reads (`firmware/hypervisor`); [`hyprun`]: booting the hypervisor with it.
 
 pub use a64;
 pub use cpu;
@@ -17,6 +17,7 @@ pub use soc;
 
 use std::path::PathBuf;
 
+pub mod hyprun;
 pub mod vmconfig;
 
 /// Path of a firmware program built from `firmware/` by this crate's build script, e.g.

@@ -47,6 +47,9 @@ const CPTR_EL2: u64 = 0x33ff;
 /// CNTHCTL_EL2: EL1PCTEN = 1 (the physical count is readable at EL1/EL0), EL1PCEN = 0 (the EL1
 /// physical timer traps: it is not partitioned). D13.8.x "CNTHCTL_EL2".
 const CNTHCTL_EL2: u64 = 1;
+/// What the hypervisor prints when the MMU probe fails.
+pub const NO_TRANSLATION: &str =
+    "hypervisor: refusing to start VMs: address translation has no effect on this platform (EL2 MMU probe), so stage 2 cannot isolate them";
 /// Time slice: 1/500 s (2 ms).
 const SLICES_PER_SECOND: u64 = 500;
 
@@ -218,6 +221,10 @@ fn start_vms(p: &Platform) {
             if vm.on_fault == config::FaultPolicy::Stop { "stop" } else { "abort" },
             cores.as_str()
         );
+    }
+    if !mm::probe() {
+        println!("{NO_TRANSLATION}");
+        power_off();
     }
     let mut h = hyp::HYP.lock();
     if let Err(e) = h.create_vms(&config, blob) {

@@ -67,6 +67,12 @@ pub const VTCR_EL2: u64 = 32 | (0b01 << 6) | (0b01 << 8) | (0b01 << 10) | (0b11 
 pub const SCTLR_EL2_MMU: u64 = 0x30C5_0830 | 1 | (1 << 2) | (1 << 3) | (1 << 12);
 
 const GIB: u64 = 1 << 30;
+/// L1 slot of the probe alias (VA 0x7f_c000_0000, the last GiB of the 39-bit EL2 VA space).
+const PROBE_SLOT: u64 = 511;
+/// Set while [`probe`] runs, so a fault during it is reported as "no translation".
+pub static PROBING: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+/// The word the probe reads through the alias.
+static PROBE_WORD: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0x4879_7065_7253_6f43);
 const MIB2: u64 = 1 << 21;
 const PAGE: u64 = 1 << 12;
 
@@ -112,6 +118,9 @@ pub fn build_el2_map(ram_base: u64, ram_size: u64) -> Option<u64> {
             (*l1).0[(gib / GIB) as usize] = gib | normal;
             gib += GIB;
         }
+        // The probe alias: the last GiB of VA maps the GiB that holds the hypervisor.
+        let own = crate::boot::hyp_start() & !(GIB - 1);
+        (*l1).0[PROBE_SLOT as usize] = own | normal;
     }
     crate::arch::dsb_ish();
     Some(l1 as u64)
@@ -126,6 +135,22 @@ pub fn enable_el2_mmu(ttbr: u64) {
     crate::arch::tlbi_all_el2();
     crate::set_sysreg!(sctlr_el2, SCTLR_EL2_MMU);
     crate::arch::isb();
+}
+
+/// Checks that the MMU translates: reads [`PROBE_WORD`] through the alias of
+/// [`build_el2_map`]. On a platform whose MMU has no effect the alias is an unmapped physical
+/// address; the access faults and `hyp_fault` (seeing [`PROBING`]) reports it. Without
+/// translation, stage 2 could not isolate VMs, so the hypervisor refuses to start them.
+pub fn probe() -> bool {
+    use core::sync::atomic::Ordering;
+    PROBING.store(true, Ordering::SeqCst);
+    let addr = PROBE_WORD.as_ptr() as u64;
+    let alias = (PROBE_SLOT << 30) | (addr & (GIB - 1));
+    // SAFETY: `alias` maps the GiB holding PROBE_WORD (Normal memory); with no translation the
+    // load faults into `hyp_fault`, which reports and powers off.
+    let seen = unsafe { (alias as *const u64).read_volatile() };
+    PROBING.store(false, Ordering::SeqCst);
+    seen == PROBE_WORD.load(Ordering::SeqCst)
 }
 
 /// One VM's stage-2 table under construction.

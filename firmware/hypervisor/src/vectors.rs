@@ -286,6 +286,10 @@ pub fn fp_restore(fp: &FpRegs) {
 /// Called by the EL2 vectors for an exception taken at EL2: a hypervisor bug.
 #[no_mangle]
 extern "C" fn hyp_fault(frame: &HypFrame, vector: u64) -> ! {
+    if crate::mm::PROBING.load(core::sync::atomic::Ordering::SeqCst) {
+        crate::println!("{}", crate::NO_TRANSLATION);
+        crate::power_off();
+    }
     crate::println!(
         "hypervisor: fault at EL2 (vector {}): ESR_EL2={:#x} ELR_EL2={:#x} FAR_EL2={:#x} SPSR_EL2={:#x} x0={:#x} x30={:#x}",
         vector,
