@@ -13,7 +13,7 @@ pub mod disasm;
 mod isagen;
 
 pub use disasm::Disasm;
-pub use generated::{decode_raw, Insn, ENCODINGS};
+pub use generated::{decode_raw, Insn, ENCODINGS, FIELDS};
 
 /// Decodes one instruction word. Unallocated encodings become [`Insn::Undefined`].
 #[inline]
