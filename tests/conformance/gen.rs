@@ -342,6 +342,53 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
         }
         _ => {}
     }
+    // Scalar FP: mostly the allocated single/double forms (ftype 10 and most of 11 are
+    // unallocated), with each line's operation fields drawn from its allocated values.
+    if name.starts_with("FP_") || name.starts_with("FCVT_") {
+        if k2 % 8 != 0 {
+            set(line, &mut word, "ftype", k2 % 2);
+        }
+        let pick = |k: u32, from: &[u32]| from[(k as usize) % from.len()];
+        match name {
+            "FP_1src" if k1 % 8 != 0 => {
+                let opcode = pick(k1 >> 3, &[0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 14, 15]);
+                set(line, &mut word, "opcode", opcode);
+                if matches!(opcode, 4 | 5 | 7) && k2 % 8 == 0 {
+                    set(line, &mut word, "ftype", 3); // FCVT from half precision
+                }
+            }
+            "FP_2src" => set(line, &mut word, "opcode", k1 % 9),
+            "FCVT_fixed" if k1 % 8 != 0 => {
+                let (rmode, opcode) = [(3, 0), (3, 1), (0, 2), (0, 3)][(k1 >> 3) as usize % 4];
+                set(line, &mut word, "rmode", rmode);
+                set(line, &mut word, "opcode", opcode);
+                if get(line, word, "sf") == Some(0) {
+                    let scale = get(line, word, "scale").unwrap_or(0);
+                    set(line, &mut word, "scale", 32 | scale);
+                }
+            }
+            "FCVT_int" if k1 % 8 != 0 => {
+                let opcode = (k1 >> 3) % 8;
+                set(line, &mut word, "opcode", opcode);
+                if (2..=5).contains(&opcode) {
+                    set(line, &mut word, "rmode", 0);
+                }
+                if opcode >= 6 {
+                    let sf = get(line, word, "sf").unwrap_or(0);
+                    if k1 % 16 == 1 {
+                        // FMOV to or from V.D[1].
+                        set(line, &mut word, "sf", 1);
+                        set(line, &mut word, "ftype", 2);
+                        set(line, &mut word, "rmode", 1);
+                    } else {
+                        set(line, &mut word, "ftype", sf);
+                        set(line, &mut word, "rmode", 0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     // Should-be-one fields: all ones most of the time (`not_comparable` drops the rest).
     for &sbo in sbo_fields(name) {
         if k3 % 8 != 1 {

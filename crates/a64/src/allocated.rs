@@ -32,7 +32,7 @@ pub fn decode_bit_masks(n: u8, imms: u8, immr: u8, is_64: bool) -> Option<u64> {
 }
 
 /// Whether a word the table matched is allocated in ARMv8.0-A (with the CRC32 instructions,
-/// which the Cortex-A57 class of cores implements).
+/// which the Cortex-A57 class of cores implements, and the scalar floating-point instructions).
 pub fn is_allocated(insn: &Insn) -> bool {
     match *insn {
         // C6.2.x AND/ORR/EOR/ANDS (immediate): sf == 0 && N == 1 is unallocated; reserved masks.
@@ -77,6 +77,34 @@ pub fn is_allocated(insn: &Insn) -> bool {
         Insn::Crc32 { sf, sz, .. } => (sf == 1) == (sz == 3),
         // REV (64-bit form) needs sf == 1.
         Insn::Rev { sf, opc, .. } => sf == 1 || opc != 3,
+        // C4.1.6 scalar floating-point: ftype 10 is unallocated, and 11 (half precision) is an
+        // operand of FCVT only (the other half-precision forms are ARMv8.2 FP16).
+        // Fixed-point conversions: FCVTZS/FCVTZU with rmode 11, SCVTF/UCVTF with rmode 00;
+        // 32-bit forms need scale >= 32 (at most 32 fraction bits).
+        Insn::FcvtFixed { sf, ftype, rmode, opcode, scale, .. } => {
+            ftype < 2 && matches!((rmode, opcode), (3, 0..=1) | (0, 2..=3)) && (sf == 1 || scale >= 32)
+        }
+        // Integer conversions: FCVT<N,P,M,Z>{S,U} with any rmode, SCVTF/UCVTF/FCVTA{S,U} with
+        // rmode 00; FMOV between W and S or X and D (rmode 00), or X and V.D[1] (rmode 01,
+        // ftype 10). FJCVTZS (ARMv8.3) is unallocated here.
+        Insn::FcvtInt { sf, ftype, rmode, opcode, .. } => match opcode {
+            0 | 1 => ftype < 2,
+            2..=5 => ftype < 2 && rmode == 0,
+            _ => (rmode == 0 && sf == ftype) || (rmode == 1 && sf == 1 && ftype == 2),
+        },
+        // 1 source: FMOV, FABS, FNEG, FSQRT; FCVT to opc = opcode<1:0> (not 10, not the source
+        // type); FRINTN/P/M/Z/A/X/I. FRINT32/64 (ARMv8.5) are unallocated here.
+        Insn::Fp1src { ftype, opcode, .. } => match opcode {
+            0..=3 | 8..=12 | 14 | 15 => ftype < 2,
+            4 | 5 | 7 => ftype != 2 && opcode & 3 != ftype,
+            _ => false,
+        },
+        Insn::Fp2src { ftype, opcode, .. } => ftype < 2 && opcode <= 8,
+        Insn::FpCmp { ftype, .. }
+        | Insn::FpImm { ftype, .. }
+        | Insn::FpCcmp { ftype, .. }
+        | Insn::FpCsel { ftype, .. }
+        | Insn::Fp3src { ftype, .. } => ftype < 2,
         _ => true,
     }
 }
@@ -138,5 +166,15 @@ mod tests {
         assert!(matches!(decode(0x9ac2_4c20), Insn::Crc32 { .. }));
         // all-zero word is UDF #0
         assert!(matches!(decode(0), Insn::Undefined { raw: 0 }));
+        // fadd s0, s1, s2 / fadd h0, h1, h2 (ARMv8.2 FP16) / fcvt s0, h1 / fcvt s0, s1
+        assert!(matches!(decode(0x1e22_2820), Insn::Fp2src { .. }));
+        assert!(matches!(decode(0x1ee2_2820), Insn::Undefined { .. }));
+        assert!(matches!(decode(0x1ee2_4020), Insn::Fp1src { .. }));
+        assert!(matches!(decode(0x1e22_4020), Insn::Undefined { .. }));
+        // fmov v1.d[1], x2 and the same with sf = 0; scvtf s0, w1, #32 and #33 (scale 31)
+        assert!(matches!(decode(0x9eaf_0041), Insn::FcvtInt { .. }));
+        assert!(matches!(decode(0x1eaf_0041), Insn::Undefined { .. }));
+        assert!(matches!(decode(0x1e02_8020), Insn::FcvtFixed { .. }));
+        assert!(matches!(decode(0x1e02_7c20), Insn::Undefined { .. }));
     }
 }

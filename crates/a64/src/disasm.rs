@@ -33,6 +33,7 @@ use crate::Insn;
 
 mod control;
 mod data;
+mod fp;
 mod loadstore;
 mod sysreg_names;
 
@@ -140,6 +141,15 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::LdstRegFp { .. }
         | I::LdstUimm { .. }
         | I::LdstUimmFp { .. } => loadstore::loadstore(w, insn, pc),
+        I::FcvtFixed { .. }
+        | I::FcvtInt { .. }
+        | I::Fp1src { .. }
+        | I::FpCmp { .. }
+        | I::FpImm { .. }
+        | I::FpCcmp { .. }
+        | I::Fp2src { .. }
+        | I::FpCsel { .. }
+        | I::Fp3src { .. } => fp::scalar(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

@@ -10,6 +10,7 @@ pub mod addr;
 mod engine;
 pub mod exception;
 mod exec;
+pub mod fp;
 pub mod memory;
 pub mod state;
 mod sysreg_table;

@@ -4,6 +4,7 @@
 
 mod branch;
 mod dp;
+mod fp_scalar;
 mod ldst;
 mod system;
 
@@ -156,6 +157,17 @@ impl Cpu {
             Insn::Rbit { sf, rn, rd } => self.rbit(sf, rn, rd),
             Insn::Rev { sf, opc, rn, rd } => self.rev(sf, opc, rn, rd),
             Insn::Clz { sf, op, rn, rd } => self.clz(sf, op, rn, rd),
+            Insn::FcvtFixed { sf, ftype, rmode: _, opcode, scale, rn, rd } => {
+                self.fcvt_fixed(sf, ftype, opcode, scale, rn, rd)
+            }
+            Insn::FcvtInt { sf, ftype, rmode, opcode, rn, rd } => self.fcvt_int(sf, ftype, rmode, opcode, rn, rd),
+            Insn::Fp1src { ftype, opcode, rn, rd } => self.fp_1src(ftype, opcode, rn, rd),
+            Insn::FpCmp { ftype, rm, rn, e, z } => self.fp_cmp(ftype, rm, rn, e, z),
+            Insn::FpImm { ftype, imm8, rd } => self.fp_imm(ftype, imm8, rd),
+            Insn::FpCcmp { ftype, rm, cond, rn, e, nzcv } => self.fp_ccmp(ftype, rm, cond, rn, e, nzcv),
+            Insn::Fp2src { ftype, rm, opcode, rn, rd } => self.fp_2src(ftype, rm, opcode, rn, rd),
+            Insn::FpCsel { ftype, rm, cond, rn, rd } => self.fp_csel(ftype, rm, cond, rn, rd),
+            Insn::Fp3src { ftype, o1, rm, o0, ra, rn, rd } => self.fp_3src(ftype, o1, rm, o0, ra, rn, rd),
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {
