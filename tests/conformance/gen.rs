@@ -389,6 +389,18 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
             _ => {}
         }
     }
+    // Advanced SIMD: steer the operation fields to allocated values most of the time.
+    if k2 % 8 != 0 {
+        match name {
+            "SIMD_copy" => {
+                set(line, &mut word, "imm4", [0, 1, 3, 5, 7, 0, 1, 3][(k1 % 8) as usize]);
+            }
+            "SIMD_perm" => set(line, &mut word, "opcode", [1, 2, 3, 5, 6, 7][(k1 % 6) as usize]),
+            "SIMD_ext" | "SIMD_tbl" => set(line, &mut word, "op2", 0),
+            "SIMD_modimm" => set(line, &mut word, "o2", 0),
+            _ => {}
+        }
+    }
     // Should-be-one fields: all ones most of the time (`not_comparable` drops the rest).
     for &sbo in sbo_fields(name) {
         if k3 % 8 != 1 {

@@ -31,6 +31,38 @@ pub fn decode_bit_masks(n: u8, imms: u8, immr: u8, is_64: bool) -> Option<u64> {
     Some(if is_64 { value } else { value & 0xffff_ffff })
 }
 
+/// J1 `AdvSIMDExpandImm`: the 64-bit pattern of an Advanced SIMD modified immediate.
+pub fn adv_simd_expand_imm(op: u8, cmode: u8, imm8: u8) -> u64 {
+    let imm = u64::from(imm8);
+    let rep2 = |x: u64| x | (x << 32);
+    let rep4 = |x: u64| x * 0x0001_0001_0001_0001;
+    match cmode >> 1 {
+        0 => rep2(imm),
+        1 => rep2(imm << 8),
+        2 => rep2(imm << 16),
+        3 => rep2(imm << 24),
+        4 => rep4(imm),
+        5 => rep4(imm << 8),
+        6 if cmode & 1 == 0 => rep2((imm << 8) | 0xff),
+        6 => rep2((imm << 16) | 0xffff),
+        _ => match (cmode & 1, op) {
+            (0, 0) => imm * 0x0101_0101_0101_0101,
+            (0, _) => (0..8).fold(0, |acc, i| if imm & (1 << i) != 0 { acc | (0xff << (8 * i)) } else { acc }),
+            (_, 0) => {
+                // imm8<7>:NOT(imm8<6>):Replicate(imm8<6>, 5):imm8<5:0>:Zeros(19)
+                let b6 = (imm >> 6) & 1;
+                let imm32 = ((imm >> 7) << 31) | ((b6 ^ 1) << 30) | ((b6 * 0x1f) << 25) | ((imm & 0x3f) << 19);
+                rep2(imm32)
+            }
+            _ => {
+                // imm8<7>:NOT(imm8<6>):Replicate(imm8<6>, 8):imm8<5:0>:Zeros(48)
+                let b6 = (imm >> 6) & 1;
+                ((imm >> 7) << 63) | ((b6 ^ 1) << 62) | ((b6 * 0xff) << 54) | ((imm & 0x3f) << 48)
+            }
+        },
+    }
+}
+
 /// Whether a word the table matched is allocated in ARMv8.0-A (with the CRC32 instructions,
 /// which the Cortex-A57 class of cores implements, and the scalar floating-point instructions).
 pub fn is_allocated(insn: &Insn) -> bool {
@@ -105,6 +137,34 @@ pub fn is_allocated(insn: &Insn) -> bool {
         | Insn::FpCcmp { ftype, .. }
         | Insn::FpCsel { ftype, .. }
         | Insn::Fp3src { ftype, .. } => ftype < 2,
+        // C4.1.6 Advanced SIMD copy: imm5<3:0> == 0 is reserved; DUP needs Q for 64-bit
+        // elements; INS needs Q = 1; SMOV to W only from B/H, to X from B/H/S; UMOV to W from
+        // B/H/S, to X only from D.
+        Insn::SimdCopy { q, op, imm5, imm4, .. } => {
+            let size = (imm5 & 15).trailing_zeros();
+            imm5 & 15 != 0
+                && match (op, imm4) {
+                    (1, _) => q == 1,
+                    (0, 0) | (0, 1) => size < 3 || q == 1,
+                    (0, 3) => q == 1,
+                    (0, 5) => size < 2 + u32::from(q),
+                    (0, 7) => {
+                        if q == 1 {
+                            size == 3
+                        } else {
+                            size < 3
+                        }
+                    }
+                    _ => false,
+                }
+        }
+        // Permute: opcodes 000 and 100 unallocated; 64-bit elements need Q.
+        Insn::SimdPerm { q, size, opcode, .. } => opcode & 3 != 0 && (size < 3 || q == 1),
+        // EXT: op2 == 00; a 64-bit EXT takes imm4 < 8.
+        Insn::SimdExt { q, op2, imm4, .. } => op2 == 0 && (q == 1 || imm4 < 8),
+        Insn::SimdTbl { op2, .. } => op2 == 0,
+        // Modified immediate: o2 == 1 is FMOV (half precision, ARMv8.2); FMOV (double) needs Q.
+        Insn::SimdModimm { q, op, cmode, o2, .. } => o2 == 0 && !(op == 1 && cmode == 15 && q == 0),
         _ => true,
     }
 }

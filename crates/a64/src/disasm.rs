@@ -35,6 +35,7 @@ mod control;
 mod data;
 mod fp;
 mod loadstore;
+mod simd;
 mod sysreg_names;
 
 /// An instruction together with its address, for display.
@@ -150,6 +151,9 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::Fp2src { .. }
         | I::FpCsel { .. }
         | I::Fp3src { .. } => fp::scalar(w, insn),
+        I::SimdCopy { .. } | I::SimdPerm { .. } | I::SimdExt { .. } | I::SimdTbl { .. } | I::SimdModimm { .. } => {
+            simd::simd(w, insn)
+        }
         I::Undefined { raw } => undefined(w, raw),
     }
 }

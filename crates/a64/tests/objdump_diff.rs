@@ -110,8 +110,8 @@ fn known_difference(word: u32, ours: &str, theirs: &str) -> Option<&'static str>
     }
     let same_mnemonic = ours.split(' ').next() == theirs.split(' ').next();
     match decode(word) {
-        Insn::Undefined { .. } if word & 0x5e00_0000 == 0x1e00_0000 && later_scalar_fp(theirs) => {
-            Some("scalar FP of a later extension (FP16 arithmetic, FJCVTZS, FRINT32/64, BFCVT)")
+        Insn::Undefined { .. } if (word >> 25) & 7 == 7 && later_fp(theirs) => {
+            Some("FP of a later extension (FP16 arithmetic, FJCVTZS, FRINT32/64, BFCVT)")
         }
         // objdump's generic `msr s0_...` is ours too: a difference there is no extension.
         Insn::Undefined { .. } if !theirs.contains(" s0_") => outside_the_table(word),
@@ -128,12 +128,19 @@ fn known_difference(word: u32, ours: &str, theirs: &str) -> Option<&'static str>
     }
 }
 
-/// Whether objdump's text for a scalar FP word is an instruction after ARMv8.0: a half-precision
-/// operand other than FCVT's (ARMv8.2 FP16), or FJCVTZS (8.3), FRINT32/64 (8.5), BFCVT (8.6).
-fn later_scalar_fp(theirs: &str) -> bool {
+/// Whether objdump's text for an FP word is an instruction after ARMv8.0: a half-precision
+/// operand (`h3`, `v3.4h`, `v3.8h`) of an FP instruction other than FCVT (ARMv8.2 FP16), or
+/// FJCVTZS (8.3), FRINT32/64 (8.5), BFCVT (8.6).
+fn later_fp(theirs: &str) -> bool {
     let mut tokens = theirs.split([' ', ',']).filter(|t| !t.is_empty());
     let mnemonic = tokens.next().unwrap_or("");
-    let half = tokens.any(|t| t.len() > 1 && t.starts_with('h') && t[1..].bytes().all(|b| b.is_ascii_digit()));
+    // FP mnemonics all have an `f` (fadd, scvtf, ...); integer ones with `.8h` operands do not.
+    let half = mnemonic.contains('f')
+        && tokens.any(|t| {
+            (t.len() > 1 && t.starts_with('h') && t[1..].bytes().all(|b| b.is_ascii_digit()))
+                || t.ends_with(".4h")
+                || t.ends_with(".8h")
+        });
     (half && mnemonic != "fcvt")
         || mnemonic.starts_with("frint32")
         || mnemonic.starts_with("frint64")

@@ -21,7 +21,7 @@ impl fmt::Display for Fr {
 }
 
 /// J1 `VFPExpandImm` as a real number: (-1)^s * (16 + imm8<3:0>) / 16 * 2^(exp), exp in -3..=4.
-fn fp_imm_value(imm8: u8) -> f64 {
+pub(super) fn fp_imm_value(imm8: u8) -> f64 {
     let sign = if imm8 & 0x80 != 0 { -1.0 } else { 1.0 };
     let x = i32::from((imm8 >> 4) & 3);
     let exp = if imm8 & 0x40 == 0 { 1 + x } else { x - 3 };
@@ -29,7 +29,7 @@ fn fp_imm_value(imm8: u8) -> f64 {
 }
 
 /// C's `%.18e`: `1.000000000000000000e+00`.
-struct Sci(f64);
+pub(super) struct Sci(pub f64);
 
 impl fmt::Display for Sci {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

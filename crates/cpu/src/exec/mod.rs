@@ -6,7 +6,9 @@ mod branch;
 mod dp;
 mod fp_scalar;
 mod ldst;
+mod simd_perm;
 mod system;
+mod vector;
 
 use a64::Insn;
 
@@ -168,6 +170,11 @@ impl Cpu {
             Insn::Fp2src { ftype, rm, opcode, rn, rd } => self.fp_2src(ftype, rm, opcode, rn, rd),
             Insn::FpCsel { ftype, rm, cond, rn, rd } => self.fp_csel(ftype, rm, cond, rn, rd),
             Insn::Fp3src { ftype, o1, rm, o0, ra, rn, rd } => self.fp_3src(ftype, o1, rm, o0, ra, rn, rd),
+            Insn::SimdCopy { q, op, imm5, imm4, rn, rd } => self.simd_copy(q, op, imm5, imm4, rn, rd),
+            Insn::SimdPerm { q, size, rm, opcode, rn, rd } => self.simd_perm(q, size, rm, opcode, rn, rd),
+            Insn::SimdExt { q, op2: _, rm, imm4, rn, rd } => self.simd_ext(q, rm, imm4, rn, rd),
+            Insn::SimdTbl { q, op2: _, rm, len, op, rn, rd } => self.simd_tbl(q, rm, len, op, rn, rd),
+            Insn::SimdModimm { q, op, abc, cmode, o2: _, defgh, rd } => self.simd_modimm(q, op, abc, cmode, defgh, rd),
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {
