@@ -398,6 +398,8 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
             "SIMD_perm" => set(line, &mut word, "opcode", [1, 2, 3, 5, 6, 7][(k1 % 6) as usize]),
             "SIMD_ext" | "SIMD_tbl" => set(line, &mut word, "op2", 0),
             "SIMD_modimm" => set(line, &mut word, "o2", 0),
+            "SIMD_3same" if get(line, word, "size") == Some(3) => set(line, &mut word, "q", 1),
+            "SIMD_3same_fp" if get(line, word, "sz") == Some(1) => set(line, &mut word, "q", 1),
             _ => {}
         }
     }

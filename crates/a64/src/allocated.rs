@@ -163,6 +163,26 @@ pub fn is_allocated(insn: &Insn) -> bool {
         // EXT: op2 == 00; a 64-bit EXT takes imm4 < 8.
         Insn::SimdExt { q, op2, imm4, .. } => op2 == 0 && (q == 1 || imm4 < 8),
         Insn::SimdTbl { op2, .. } => op2 == 0,
+        // Three same (integer): 64-bit elements only for the non-widening whole-lane operations
+        // and with Q = 1; MUL/MLA/MLS/halving/max/min/absolute difference/pairwise max/min not
+        // on 64-bit elements; PMUL on bytes; SQDMULH/SQRDMULH on halfwords and words.
+        Insn::Simd3same { q, u, size, opcode, .. } => match (u, opcode) {
+            (_, 0x03) => true,
+            (_, 0x00 | 0x02 | 0x04 | 0x0c..=0x0f | 0x12 | 0x14 | 0x15) | (0, 0x13) => size != 3,
+            (1, 0x13) => size == 0,
+            (_, 0x16) => size == 1 || size == 2,
+            (0, 0x17) | (_, 0x01 | 0x05..=0x0b | 0x10 | 0x11) => size != 3 || q == 1,
+            _ => false,
+        },
+        // Three same (floating-point): the ARMv8.0 operations; double precision needs Q.
+        Insn::Simd3sameFp { q, u, a, sz, opcode, .. } => {
+            let allocated = match (u, opcode) {
+                (0, 0..=2 | 6 | 7) | (1, 0 | 2 | 4..=6) => true,
+                (0, 3 | 4) | (1, 3 | 7) => a == 0,
+                _ => false,
+            };
+            allocated && (sz == 0 || q == 1)
+        }
         // Modified immediate: o2 == 1 is FMOV (half precision, ARMv8.2); FMOV (double) needs Q.
         Insn::SimdModimm { q, op, cmode, o2, .. } => o2 == 0 && !(op == 1 && cmode == 15 && q == 0),
         _ => true,

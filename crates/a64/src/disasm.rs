@@ -151,9 +151,13 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::Fp2src { .. }
         | I::FpCsel { .. }
         | I::Fp3src { .. } => fp::scalar(w, insn),
-        I::SimdCopy { .. } | I::SimdPerm { .. } | I::SimdExt { .. } | I::SimdTbl { .. } | I::SimdModimm { .. } => {
-            simd::simd(w, insn)
-        }
+        I::SimdCopy { .. }
+        | I::SimdPerm { .. }
+        | I::SimdExt { .. }
+        | I::SimdTbl { .. }
+        | I::SimdModimm { .. }
+        | I::Simd3same { .. }
+        | I::Simd3sameFp { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

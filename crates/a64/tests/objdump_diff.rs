@@ -129,7 +129,8 @@ fn known_difference(word: u32, ours: &str, theirs: &str) -> Option<&'static str>
 }
 
 /// Whether objdump's text for an FP word is an instruction after ARMv8.0: a half-precision
-/// operand (`h3`, `v3.4h`, `v3.8h`) of an FP instruction other than FCVT (ARMv8.2 FP16), or
+/// operand (`h3`, `v3.2h`, `v3.4h`, `v3.8h`) of an FP instruction other than FCVT (ARMv8.2 FP16,
+/// FHM), or
 /// FJCVTZS (8.3), FRINT32/64 (8.5), BFCVT (8.6).
 fn later_fp(theirs: &str) -> bool {
     let mut tokens = theirs.split([' ', ',']).filter(|t| !t.is_empty());
@@ -138,6 +139,7 @@ fn later_fp(theirs: &str) -> bool {
     let half = mnemonic.contains('f')
         && tokens.any(|t| {
             (t.len() > 1 && t.starts_with('h') && t[1..].bytes().all(|b| b.is_ascii_digit()))
+                || t.ends_with(".2h")
                 || t.ends_with(".4h")
                 || t.ends_with(".8h")
         });

@@ -14,6 +14,44 @@ const ARRANGEMENT: [&str; 8] = ["8b", "16b", "4h", "8h", "2s", "4s", "1d", "2d"]
 /// Element size letters by size.
 const ELEMENT: [char; 4] = ['b', 'h', 's', 'd'];
 
+/// Three same (integer) mnemonics by U and opcode (00011, logical, is separate).
+const THREE_SAME: [[&str; 32]; 2] = [
+    [
+        "shadd", "sqadd", "srhadd", "", "shsub", "sqsub", "cmgt", "cmge", "sshl", "sqshl", "srshl", "sqrshl", "smax",
+        "smin", "sabd", "saba", "add", "cmtst", "mla", "mul", "smaxp", "sminp", "sqdmulh", "addp", "", "", "", "", "",
+        "", "", "",
+    ],
+    [
+        "uhadd", "uqadd", "urhadd", "", "uhsub", "uqsub", "cmhi", "cmhs", "ushl", "uqshl", "urshl", "uqrshl", "umax",
+        "umin", "uabd", "uaba", "sub", "cmeq", "mls", "pmul", "umaxp", "uminp", "sqrdmulh", "", "", "", "", "", "", "",
+        "", "",
+    ],
+];
+
+/// Three same (floating-point) mnemonics by U, opcode<2:0> and a.
+const THREE_SAME_FP: [[[&str; 2]; 8]; 2] = [
+    [
+        ["fmaxnm", "fminnm"],
+        ["fmla", "fmls"],
+        ["fadd", "fsub"],
+        ["fmulx", ""],
+        ["fcmeq", ""],
+        ["", ""],
+        ["fmax", "fmin"],
+        ["frecps", "frsqrts"],
+    ],
+    [
+        ["fmaxnmp", "fminnmp"],
+        ["", ""],
+        ["faddp", "fabd"],
+        ["fmul", ""],
+        ["fcmge", "fcmgt"],
+        ["facge", "facgt"],
+        ["fmaxp", "fminp"],
+        ["fdiv", ""],
+    ],
+];
+
 /// A vector register with an arrangement, `v3.4s`.
 pub(super) struct Vt(pub u8, pub u8, pub u8);
 
@@ -109,6 +147,23 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
                 (0, _) => write!(w, "fmov {s32}, #{}", Sci(fp_imm_value(imm8))),
                 _ => write!(w, "fmov v{rd}.2d, #{}", Sci(fp_imm_value(imm8))),
             }
+        }
+        Insn::Simd3same { q, u, size, rm, opcode, rn, rd } => {
+            if opcode == 3 {
+                let name =
+                    [["and", "bic", "orr", "orn"], ["eor", "bsl", "bit", "bif"]][usize::from(u)][usize::from(size)];
+                if u == 0 && size == 2 && rn == rm {
+                    return write!(w, "mov {}, {}", Vt(rd, 0, q), Vt(rn, 0, q));
+                }
+                return write!(w, "{name} {}, {}, {}", Vt(rd, 0, q), Vt(rn, 0, q), Vt(rm, 0, q));
+            }
+            let name = THREE_SAME[usize::from(u)][usize::from(opcode & 31)];
+            write!(w, "{name} {}, {}, {}", Vt(rd, size, q), Vt(rn, size, q), Vt(rm, size, q))
+        }
+        Insn::Simd3sameFp { q, u, a, sz, rm, opcode, rn, rd } => {
+            let name = THREE_SAME_FP[usize::from(u)][usize::from(opcode & 7)][usize::from(a)];
+            let size = 2 + sz;
+            write!(w, "{name} {}, {}, {}", Vt(rd, size, q), Vt(rn, size, q), Vt(rm, size, q))
         }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),
     }

@@ -6,6 +6,8 @@ mod branch;
 mod dp;
 mod fp_scalar;
 mod ldst;
+mod simd_fp;
+mod simd_int;
 mod simd_perm;
 mod system;
 mod vector;
@@ -175,6 +177,10 @@ impl Cpu {
             Insn::SimdExt { q, op2: _, rm, imm4, rn, rd } => self.simd_ext(q, rm, imm4, rn, rd),
             Insn::SimdTbl { q, op2: _, rm, len, op, rn, rd } => self.simd_tbl(q, rm, len, op, rn, rd),
             Insn::SimdModimm { q, op, abc, cmode, o2: _, defgh, rd } => self.simd_modimm(q, op, abc, cmode, defgh, rd),
+            Insn::Simd3same { q, u, size, rm, opcode, rn, rd } => self.simd_3same(q, u, size, rm, opcode, rn, rd),
+            Insn::Simd3sameFp { q, u, a, sz, rm, opcode, rn, rd } => {
+                self.simd_3same_fp(q, u, a, sz, rm, opcode, rn, rd)
+            }
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {

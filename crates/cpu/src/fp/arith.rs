@@ -331,3 +331,103 @@ pub fn compare(a: u64, b: u64, signal_nans: bool, fmt: Fmt, fpcr: Fpcr, flags: &
         Ordering::Greater => 0b0010,
     }
 }
+
+/// J1 `FPMulX`: `FPMul` except that infinity times zero is 2.0 (FMULX).
+pub fn mul_x(a: u64, b: u64, fmt: Fmt, fpcr: Fpcr, flags: &mut u32) -> u64 {
+    let (ua, ub) = (unpack(a, fmt, fpcr, flags), unpack(b, fmt, fpcr, flags));
+    if let Some(nan) = process_nans((ua, a), (ub, b), fmt, fpcr, flags) {
+        return nan;
+    }
+    let inf_times_zero = (ua.class == Class::Infinity && ub.class == Class::Zero)
+        || (ua.class == Class::Zero && ub.class == Class::Infinity);
+    if inf_times_zero {
+        return two(ua.sign != ub.sign, fmt);
+    }
+    mul(a, b, fmt, fpcr, flags)
+}
+
+/// `FPTwo`.
+fn two(sign: bool, fmt: Fmt) -> u64 {
+    zero(sign, fmt) | (1u64 << (fmt.e() - 1)) << fmt.f()
+}
+
+/// J1 `FPRecipStepFused` (`constant` 2.0, FRECPS) and `FPRSqrtStepFused` (3.0 then halved,
+/// FRSQRTS): `(constant - op1 * op2) [/ 2]` with one rounding.
+fn step_fused(op1: u64, op2: u64, rsqrt: bool, fmt: Fmt, fpcr: Fpcr, flags: &mut u32) -> u64 {
+    let op1 = op1 ^ zero(true, fmt);
+    let (u1, u2) = (unpack(op1, fmt, fpcr, flags), unpack(op2, fmt, fpcr, flags));
+    if let Some(nan) = process_nans((u1, op1), (u2, op2), fmt, fpcr, flags) {
+        return nan;
+    }
+    let (inf1, inf2) = (u1.class == Class::Infinity, u2.class == Class::Infinity);
+    let (zero1, zero2) = (u1.class == Class::Zero, u2.class == Class::Zero);
+    if (inf1 && zero2) || (zero1 && inf2) {
+        // FPTwo('0') or FPOnePointFive('0').
+        let f = fmt.f();
+        return if rsqrt { (((1u64 << (fmt.e() - 1)) - 1) << f) | (1 << (f - 1)) } else { two(false, fmt) };
+    }
+    if inf1 || inf2 {
+        return infinity(u1.sign != u2.sign, fmt);
+    }
+    let constant = if rsqrt {
+        Real { sign: false, mant: 3, exp: 0, sticky: false }
+    } else {
+        Real { sign: false, mant: 1, exp: 1, sticky: false }
+    };
+    let product = if zero1 || zero2 {
+        Real { sign: u1.sign != u2.sign, mant: 0, exp: 0, sticky: false }
+    } else {
+        Real {
+            sign: u1.sign != u2.sign,
+            mant: u128::from(u1.mant) * u128::from(u2.mant),
+            exp: u1.exp + u2.exp,
+            sticky: false,
+        }
+    };
+    let rounding = fpcr.rounding();
+    match add_reals(constant, product) {
+        Some(mut sum) => {
+            if rsqrt {
+                sum.exp -= 1;
+            }
+            round(sum, fmt, fpcr, rounding, flags)
+        }
+        None => zero(rounding == Rounding::NegInf, fmt),
+    }
+}
+
+/// J1 `FPRecipStepFused` (FRECPS): 2.0 - op1 * op2.
+pub fn recip_step(op1: u64, op2: u64, fmt: Fmt, fpcr: Fpcr, flags: &mut u32) -> u64 {
+    step_fused(op1, op2, false, fmt, fpcr, flags)
+}
+
+/// J1 `FPRSqrtStepFused` (FRSQRTS): (3.0 - op1 * op2) / 2.
+pub fn rsqrt_step(op1: u64, op2: u64, fmt: Fmt, fpcr: Fpcr, flags: &mut u32) -> u64 {
+    step_fused(op1, op2, true, fmt, fpcr, flags)
+}
+
+/// The relations of J1 `FPCompareEQ`, `FPCompareGE` and `FPCompareGT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    Eq,
+    Ge,
+    Gt,
+}
+
+/// J1 `FPCompareEQ/GE/GT`: false for NaNs, which raise Invalid Operation when signalling (EQ)
+/// or always (GE, GT).
+pub fn compare_rel(a: u64, b: u64, rel: Relation, fmt: Fmt, fpcr: Fpcr, flags: &mut u32) -> bool {
+    let (ua, ub) = (unpack(a, fmt, fpcr, flags), unpack(b, fmt, fpcr, flags));
+    if ua.is_nan() || ub.is_nan() {
+        if rel != Relation::Eq || ua.class == Class::SNaN || ub.class == Class::SNaN {
+            *flags |= flag::IOC;
+        }
+        return false;
+    }
+    let order = cmp_values(&ua, &ub);
+    match rel {
+        Relation::Eq => order == Ordering::Equal,
+        Relation::Ge => order != Ordering::Less,
+        Relation::Gt => order == Ordering::Greater,
+    }
+}

@@ -18,7 +18,10 @@
 mod arith;
 mod convert;
 
-pub use arith::{add, compare, div, max, max_num, min, min_num, mul, mul_add, sqrt, sub};
+pub use arith::{
+    add, compare, compare_rel, div, max, max_num, min, min_num, mul, mul_add, mul_x, recip_step, rsqrt_step, sqrt, sub,
+    Relation,
+};
 pub use convert::{convert, expand_imm, fixed_to_fp, round_int, to_fixed};
 
 /// FPSR cumulative exception flags (C5.2.8).
