@@ -400,6 +400,16 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
             "SIMD_modimm" => set(line, &mut word, "o2", 0),
             "SIMD_3same" if get(line, word, "size") == Some(3) => set(line, &mut word, "q", 1),
             "SIMD_3same_fp" if get(line, word, "sz") == Some(1) => set(line, &mut word, "q", 1),
+            "SIMD_across" if k3 % 2 == 0 => {
+                set(line, &mut word, "size", k1 % 3);
+                set(line, &mut word, "opcode", [0x03, 0x0a, 0x1a, 0x1b, 0x0c, 0x0f][(k1 >> 2) as usize % 6]);
+                if k1 % 3 == 2 {
+                    set(line, &mut word, "q", 1);
+                }
+            }
+            "SIMD_2misc" | "SIMD_across" if get(line, word, "size").is_some_and(|s| s & 1 == 1) && k3 % 4 != 0 => {
+                set(line, &mut word, "q", 1)
+            }
             _ => {}
         }
     }

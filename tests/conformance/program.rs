@@ -26,14 +26,18 @@
 //! (taken, backward); anything else falls through to `A + 4`.
 //!
 //! Faults: SIGILL, SIGTRAP, SIGBUS, SIGFPE and SIGSEGV have a handler on an alternate stack that
-//! records `0x100 + signal` as the landing and resumes at the next case. The harness only gives
+//! records `0x100 + signal` as the landing (and the faulting PC in the X0 slot) and resumes at
+//! the next case. The harness only gives
 //! QEMU instructions that complete on HyperSoC, so a signal is always a divergence.
 
 use super::asm::{self, Asm, FPCR, FPSR, LE, NE, NZCV, TPIDR_EL0};
 use super::state::{Outcome, State, IN_RECORD, OUT_RECORD, SCRATCH_SIZE};
 
 /// Load address of the executable.
-pub const BASE: u64 = 0x40_0000;
+/// Above 4 GiB, so that no 32-bit value (and no small special value) a case puts in a base
+/// register can reach the harness code: a store there would change QEMU's copy of a later
+/// case's setup code, which HyperSoC never executes.
+pub const BASE: u64 = 0x20_0000_0000;
 /// Start of the prologue.
 const PROLOGUE: u64 = BASE + 0x1000;
 /// Start of the cases.
@@ -171,6 +175,8 @@ pub fn build(layout: &Layout, words: &[u32], states: &[State], pristine: &[u8]) 
     a.ldr_x(4, 3, ctl::RECORD);
     a.add_imm(5, 0, landing::SIGNAL as u32);
     a.str_x(5, 4, super::state::rec_out::LANDING);
+    a.ldr_x(6, 2, 440); // the faulting PC, reported in the record's X0 slot
+    a.str_x(6, 4, 0);
     a.ldr_x(5, 3, ctl::RESUME);
     a.str_x(5, 2, 440);
     a.ret();

@@ -125,8 +125,12 @@ impl Outcome {
     pub fn diff(&self, other: &Outcome) -> Vec<(String, String, String)> {
         let mut out = Vec::new();
         if self.landing != other.landing {
-            // A signal leaves QEMU's record empty: the rest would be noise.
-            out.push(("landing".into(), landing_name(self.landing), landing_name(other.landing)));
+            // A signal leaves QEMU's record empty but for the faulting PC: the rest is noise.
+            let mut theirs = landing_name(other.landing);
+            if other.landing > super::program::landing::SIGNAL {
+                theirs += &format!(" at pc {:#x}", other.x[0]);
+            }
+            out.push(("landing".into(), landing_name(self.landing), theirs));
             return out;
         }
         for n in 0..31 {

@@ -183,6 +183,41 @@ pub fn is_allocated(insn: &Insn) -> bool {
             };
             allocated && (sz == 0 || q == 1)
         }
+        // Two-register miscellaneous (C4.1.6 table): integer operations with their element
+        // sizes (64-bit lanes need Q), and the single/double floating-point operations with
+        // size<1> selecting the operation (double needs Q, except the narrowing/widening forms).
+        Insn::Simd2misc { q, u, size, opcode, .. } => {
+            let (a, sz) = (size >> 1, size & 1);
+            let lane64 = size != 3 || q == 1;
+            let fp = sz == 0 || q == 1;
+            match (u, opcode) {
+                (0, 0x00) | (_, 0x02 | 0x04 | 0x06) | (0, 0x12) | (_, 0x14) | (1, 0x12 | 0x13) => size != 3,
+                (0, 0x01) | (0, 0x05) => size == 0,
+                (1, 0x00) | (1, 0x05) => size < 2,
+                (_, 0x03 | 0x07 | 0x08 | 0x09 | 0x0b) | (0, 0x0a) => lane64,
+                (_, 0x0c | 0x0d) | (0, 0x0e) | (_, 0x0f) => a == 1 && fp,
+                (0, 0x16 | 0x17) => a == 0,
+                (1, 0x16) => size == 1,
+                (_, 0x19 | 0x1a | 0x1b | 0x1d) | (0, 0x18) => fp,
+                (1, 0x18) => a == 0 && fp,
+                (_, 0x1c) => {
+                    if a == 1 {
+                        sz == 0
+                    } else {
+                        fp
+                    }
+                }
+                (1, 0x1f) => a == 1 && fp,
+                _ => false,
+            }
+        }
+        // Across lanes: no 64-bit elements, and 32-bit ones only as 4S; the FP forms are
+        // U = 1, 4S only.
+        Insn::SimdAcross { q, u, size, opcode, .. } => match (u, opcode) {
+            (_, 0x03 | 0x0a | 0x1a) | (0, 0x1b) => size < 2 || (size == 2 && q == 1),
+            (1, 0x0c | 0x0f) => q == 1 && size & 1 == 0,
+            _ => false,
+        },
         // Modified immediate: o2 == 1 is FMOV (half precision, ARMv8.2); FMOV (double) needs Q.
         Insn::SimdModimm { q, op, cmode, o2, .. } => o2 == 0 && !(op == 1 && cmode == 15 && q == 0),
         _ => true,

@@ -157,7 +157,9 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::SimdTbl { .. }
         | I::SimdModimm { .. }
         | I::Simd3same { .. }
-        | I::Simd3sameFp { .. } => simd::simd(w, insn),
+        | I::Simd3sameFp { .. }
+        | I::Simd2misc { .. }
+        | I::SimdAcross { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

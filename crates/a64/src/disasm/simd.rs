@@ -52,6 +52,95 @@ const THREE_SAME_FP: [[[&str; 2]; 8]; 2] = [
     ],
 ];
 
+/// Two-register miscellaneous mnemonics (integer) by U and opcode.
+const TWO_MISC: [[&str; 32]; 2] = [
+    [
+        "rev64", "rev16", "saddlp", "suqadd", "cls", "cnt", "sadalp", "sqabs", "cmgt", "cmeq", "cmlt", "abs", "", "",
+        "", "", "", "", "xtn", "", "sqxtn", "", "fcvtn", "fcvtl", "", "", "", "", "", "", "", "",
+    ],
+    [
+        "rev32", "", "uaddlp", "usqadd", "clz", "mvn", "uadalp", "sqneg", "cmge", "cmle", "", "neg", "", "", "", "",
+        "", "", "sqxtun", "shll", "uqxtn", "", "fcvtxn", "", "", "", "", "", "", "", "", "",
+    ],
+];
+
+/// Two-register miscellaneous floating-point mnemonics by U, opcode - 0x18 and size<1>.
+const TWO_MISC_FP: [[[&str; 2]; 8]; 2] = [
+    [
+        ["frintn", "frintp"],
+        ["frintm", "frintz"],
+        ["fcvtns", "fcvtps"],
+        ["fcvtms", "fcvtzs"],
+        ["fcvtas", "urecpe"],
+        ["scvtf", "frecpe"],
+        ["", ""],
+        ["", ""],
+    ],
+    [
+        ["frinta", ""],
+        ["frintx", "frinti"],
+        ["fcvtnu", "fcvtpu"],
+        ["fcvtmu", "fcvtzu"],
+        ["fcvtau", "ursqrte"],
+        ["ucvtf", "frsqrte"],
+        ["", ""],
+        ["", "fsqrt"],
+    ],
+];
+
+/// Advanced SIMD two-register miscellaneous.
+fn two_misc(w: &mut dyn Write, q: u8, u: u8, size: u8, opcode: u8, rn: u8, rd: u8) -> fmt::Result {
+    let two = if q == 1 { "2" } else { "" };
+    let fp_size = 2 + (size & 1);
+    match (u, opcode) {
+        (_, 0x0c..=0x0f) => {
+            let name = match (u, opcode) {
+                (0, 0x0c) => "fcmgt",
+                (1, 0x0c) => "fcmge",
+                (0, 0x0d) => "fcmeq",
+                (1, 0x0d) => "fcmle",
+                (_, 0x0e) => "fcmlt",
+                (0, _) => "fabs",
+                _ => "fneg",
+            };
+            let zero = if opcode == 0x0f { "" } else { ", #0.0" };
+            write!(w, "{name} {}, {}{zero}", Vt(rd, fp_size, q), Vt(rn, fp_size, q))
+        }
+        (_, 0x18..=0x1f) => {
+            let name = TWO_MISC_FP[usize::from(u)][usize::from(opcode - 0x18)][usize::from(size >> 1)];
+            write!(w, "{name} {}, {}", Vt(rd, fp_size, q), Vt(rn, fp_size, q))
+        }
+        // Narrowing: the destination has half-width elements (the "2" form the upper half).
+        (_, 0x12 | 0x14) => {
+            let name = TWO_MISC[usize::from(u)][usize::from(opcode)];
+            write!(w, "{name}{two} {}, {}", Vt(rd, size, q), Vt(rn, size + 1, 1))
+        }
+        (_, 0x16) => {
+            let name = if u == 1 { "fcvtxn" } else { "fcvtn" };
+            write!(w, "{name}{two} {}, {}", Vt(rd, 1 + (size & 1), q), Vt(rn, 2 + (size & 1), 1))
+        }
+        (0, 0x17) => write!(w, "fcvtl{two} {}, {}", Vt(rd, 2 + (size & 1), 1), Vt(rn, 1 + (size & 1), q)),
+        (1, 0x13) => write!(w, "shll{two} {}, {}, #{}", Vt(rd, size + 1, 1), Vt(rn, size, q), 8 << size),
+        // Pairwise long: the destination has double-width elements.
+        (_, 0x02 | 0x06) => {
+            let name = TWO_MISC[usize::from(u)][usize::from(opcode)];
+            write!(w, "{name} {}, {}", Vt(rd, size + 1, q), Vt(rn, size, q))
+        }
+        (_, 0x08..=0x0a) => {
+            let name = TWO_MISC[usize::from(u)][usize::from(opcode)];
+            write!(w, "{name} {}, {}, #0", Vt(rd, size, q), Vt(rn, size, q))
+        }
+        (1, 0x05) => {
+            let name = if size == 0 { "mvn" } else { "rbit" };
+            write!(w, "{name} {}, {}", Vt(rd, 0, q), Vt(rn, 0, q))
+        }
+        _ => {
+            let name = TWO_MISC[usize::from(u)][usize::from(opcode & 31)];
+            write!(w, "{name} {}, {}", Vt(rd, size, q), Vt(rn, size, q))
+        }
+    }
+}
+
 /// A vector register with an arrangement, `v3.4s`.
 pub(super) struct Vt(pub u8, pub u8, pub u8);
 
@@ -164,6 +253,28 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
             let name = THREE_SAME_FP[usize::from(u)][usize::from(opcode & 7)][usize::from(a)];
             let size = 2 + sz;
             write!(w, "{name} {}, {}, {}", Vt(rd, size, q), Vt(rn, size, q), Vt(rm, size, q))
+        }
+        Insn::Simd2misc { q, u, size, opcode, rn, rd } => two_misc(w, q, u, size, opcode, rn, rd),
+        Insn::SimdAcross { q, u, size, opcode, rn, rd } => {
+            let name = match (u, opcode) {
+                (0, 0x03) => "saddlv",
+                (1, 0x03) => "uaddlv",
+                (0, 0x0a) => "smaxv",
+                (1, 0x0a) => "umaxv",
+                (0, 0x1a) => "sminv",
+                (1, 0x1a) => "uminv",
+                (1, 0x0c) if size < 2 => "fmaxnmv",
+                (1, 0x0c) => "fminnmv",
+                (1, 0x0f) if size < 2 => "fmaxv",
+                (1, 0x0f) => "fminv",
+                _ => "addv",
+            };
+            let (letter, vsize) = match opcode {
+                0x0c | 0x0f => ('s', 2),
+                0x03 => (ELEMENT[usize::from(size + 1) & 3], size),
+                _ => (ELEMENT[usize::from(size)], size),
+            };
+            write!(w, "{name} {letter}{rd}, {}", Vt(rn, vsize, q))
         }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),
     }

@@ -8,6 +8,7 @@ mod fp_scalar;
 mod ldst;
 mod simd_fp;
 mod simd_int;
+mod simd_misc;
 mod simd_perm;
 mod system;
 mod vector;
@@ -181,6 +182,8 @@ impl Cpu {
             Insn::Simd3sameFp { q, u, a, sz, rm, opcode, rn, rd } => {
                 self.simd_3same_fp(q, u, a, sz, rm, opcode, rn, rd)
             }
+            Insn::Simd2misc { q, u, size, opcode, rn, rd } => self.simd_2misc(q, u, size, opcode, rn, rd),
+            Insn::SimdAcross { q, u, size, opcode, rn, rd } => self.simd_across(q, u, size, opcode, rn, rd),
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {

@@ -17,12 +17,14 @@
 
 mod arith;
 mod convert;
+mod estimate;
 
 pub use arith::{
     add, compare, compare_rel, div, max, max_num, min, min_num, mul, mul_add, mul_x, recip_step, rsqrt_step, sqrt, sub,
     Relation,
 };
 pub use convert::{convert, expand_imm, fixed_to_fp, round_int, to_fixed};
+pub use estimate::{recip_estimate, rsqrt_estimate, unsigned_recip_estimate, unsigned_rsqrt_estimate};
 
 /// FPSR cumulative exception flags (C5.2.8).
 pub mod flag {
@@ -106,6 +108,8 @@ pub enum Rounding {
     NegInf,
     Zero,
     TieAway,
+    /// Round to odd (FCVTXN): truncate, and set the lowest bit if that was inexact.
+    Odd,
 }
 
 impl Rounding {
@@ -127,7 +131,7 @@ impl Rounding {
             Rounding::TieEven => half && (rest || lsb),
             Rounding::PosInf => (half || rest) && !sign,
             Rounding::NegInf => (half || rest) && sign,
-            Rounding::Zero => false,
+            Rounding::Zero | Rounding::Odd => false,
             Rounding::TieAway => half,
         }
     }
@@ -309,8 +313,8 @@ pub(crate) struct Real {
     pub sticky: bool,
 }
 
-/// J1 `FPRoundBase`: rounds a nonzero real to `fmt` with `rounding` (not TieAway, which only
-/// the integer roundings use), applying flush-to-zero (not for half precision), the underflow
+/// J1 `FPRoundBase`: rounds a nonzero real to `fmt` with `rounding` (TieAway only reaches it
+/// with exact values from the integer roundings), applying flush-to-zero (not for half precision), the underflow
 /// (before rounding), overflow and inexact flags, and the alternative half-precision range.
 pub(crate) fn round(r: Real, fmt: Fmt, fpcr: Fpcr, rounding: Rounding, flags: &mut u32) -> u64 {
     let (e_bits, f) = (fmt.e(), fmt.f() as i32);
@@ -345,6 +349,9 @@ pub(crate) fn round(r: Real, fmt: Fmt, fpcr: Fpcr, rounding: Rounding, flags: &m
             int_mant >>= 1;
         }
     }
+    if rounding == Rounding::Odd && inexact && int_mant & 1 == 0 {
+        int_mant += 1;
+    }
     let sign_bits = zero(r.sign, fmt);
     let result;
     if fmt != Fmt::H || !fpcr.ahp() {
@@ -353,7 +360,7 @@ pub(crate) fn round(r: Real, fmt: Fmt, fpcr: Fpcr, rounding: Rounding, flags: &m
                 Rounding::TieEven | Rounding::TieAway => true,
                 Rounding::PosInf => !r.sign,
                 Rounding::NegInf => r.sign,
-                Rounding::Zero => false,
+                Rounding::Zero | Rounding::Odd => false,
             };
             result = if to_inf { infinity(r.sign, fmt) } else { max_normal(r.sign, fmt) };
             *flags |= flag::OFC;
