@@ -292,7 +292,8 @@ fn set(line: usize, word: &mut u32, name: &str, value: u32) {
 
 /// The instructions whose address operand is a base register.
 fn is_load_store(name: &str) -> bool {
-    (name.starts_with("LD") || name.starts_with("ST")) && !name.starts_with("LDR_lit")
+    ((name.starts_with("LD") || name.starts_with("ST")) && !name.starts_with("LDR_lit"))
+        || name.starts_with("SIMD_ldst")
 }
 
 /// Fits draw `d` to case `i` of `layout`.
@@ -400,6 +401,16 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
             "SIMD_modimm" => set(line, &mut word, "o2", 0),
             "SIMD_3same" if get(line, word, "size") == Some(3) => set(line, &mut word, "q", 1),
             "SIMD_3same_fp" if get(line, word, "sz") == Some(1) => set(line, &mut word, "q", 1),
+            "SIMD_ldst_multi" | "SIMD_ldst_single" => {
+                if name == "SIMD_ldst_multi" {
+                    set(line, &mut word, "opcode", [0, 2, 4, 6, 7, 8, 10][(k1 % 7) as usize]);
+                }
+                match get(line, word, "p") {
+                    Some(0) => set(line, &mut word, "rm", 0),
+                    _ if k1 % 2 == 0 => set(line, &mut word, "rm", 31),
+                    _ => {}
+                }
+            }
             "SIMD_across" if k3 % 2 == 0 => {
                 set(line, &mut word, "size", k1 % 3);
                 set(line, &mut word, "opcode", [0x03, 0x0a, 0x1a, 0x1b, 0x0c, 0x0f][(k1 >> 2) as usize % 6]);
@@ -435,7 +446,8 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
         }
         if let Some(rm) = get(line, word, "rm") {
             let rm = rm as usize;
-            if rm < 31 && rm != rn && name.starts_with("LDST_reg") && k2 % 8 != 0 {
+            let indexed = name.starts_with("LDST_reg") || name.starts_with("SIMD_ldst");
+            if rm < 31 && rm != rn && indexed && k2 % 8 != 0 {
                 let small = [0u64, 1, 8, 16, 3, u64::MAX - 7, u64::MAX - 15, 0xffff_fff0, 0x10];
                 state.x[rm] = small[(k2 >> 3) as usize % small.len()];
             }

@@ -218,6 +218,27 @@ pub fn is_allocated(insn: &Insn) -> bool {
             (1, 0x0c | 0x0f) => q == 1 && size & 1 == 0,
             _ => false,
         },
+        // C4.1.4 Advanced SIMD load/store multiple structures: the seven opcodes; LD2-LD4 and
+        // ST2-ST4 not on 64-bit elements of a 64-bit vector; no Rm without post-index.
+        Insn::SimdLdstMulti { q, p, rm, opcode, size, .. } => {
+            (p == 1 || rm == 0)
+                && match opcode {
+                    0 | 4 | 8 => size != 3 || q == 1,
+                    2 | 6 | 7 | 10 => true,
+                    _ => false,
+                }
+        }
+        // Single structure: halfword lanes need size<0> = 0, word lanes size 00 and doubleword
+        // lanes size 01 with S = 0; replicate only loads, with S = 0.
+        Insn::SimdLdstSingle { p, l, rm, opcode, s, size, .. } => {
+            (p == 1 || rm == 0)
+                && match opcode >> 1 {
+                    0 => true,
+                    1 => size & 1 == 0,
+                    2 => size == 0 || (size == 1 && s == 0),
+                    _ => l == 1 && s == 0,
+                }
+        }
         // Modified immediate: o2 == 1 is FMOV (half precision, ARMv8.2); FMOV (double) needs Q.
         Insn::SimdModimm { q, op, cmode, o2, .. } => o2 == 0 && !(op == 1 && cmode == 15 && q == 0),
         _ => true,

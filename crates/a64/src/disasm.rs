@@ -36,6 +36,10 @@ mod data;
 mod fp;
 mod loadstore;
 mod simd;
+/// Shapes of the Advanced SIMD structure loads and stores (C4.1.4).
+pub mod simd_shapes {
+    pub use super::simd::{multi_shape, single_lane};
+}
 mod sysreg_names;
 
 /// An instruction together with its address, for display.
@@ -159,7 +163,9 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::Simd3same { .. }
         | I::Simd3sameFp { .. }
         | I::Simd2misc { .. }
-        | I::SimdAcross { .. } => simd::simd(w, insn),
+        | I::SimdAcross { .. }
+        | I::SimdLdstMulti { .. }
+        | I::SimdLdstSingle { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

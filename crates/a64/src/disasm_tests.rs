@@ -1008,6 +1008,13 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x0ee0b820, ".inst 0x0ee0b820 ; undefined"),
             check(0x0eb1b820, ".inst 0x0eb1b820 ; undefined"),
             check(0x2e30f820, ".inst 0x2e30f820 ; undefined"),
+            // Structures: LD2 .1d, multiple opcode 0001, Rm without post-index, LD1 (single,
+            // H) with size<0> set, ST1R.
+            check(0x0c408c00, ".inst 0x0c408c00 ; undefined"),
+            check(0x4c401000, ".inst 0x4c401000 ; undefined"),
+            check(0x4c427000, ".inst 0x4c427000 ; undefined"),
+            check(0x0d404400, ".inst 0x0d404400 ; undefined"),
+            check(0x0d00c000, ".inst 0x0d00c000 ; undefined"),
             // Scalar FP: ftype 10, FCVT to its own type, 32-bit fixed point with scale < 32.
             // (FP16 arithmetic, FRINT32Z and FJCVTZS, which objdump names, are in
             // `objdump_diff.rs`'s later-extension list.)
@@ -1351,6 +1358,41 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x2e70a820, "umaxv h0, v1.4h"),
             check(0x6eb0c820, "fminnmv s0, v1.4s"),
             check(0x6e30f820, "fmaxv s0, v1.4s"),
+        ],
+    ),
+    (
+        "SIMD_ldst_multi",
+        &[
+            check(0x4c407000, "ld1 {v0.16b}, [x0]"),
+            check(0x4cdfa000, "ld1 {v0.16b, v1.16b}, [x0], #32"),
+            check(0x4cc22000, "ld1 {v0.16b-v3.16b}, [x0], x2"),
+            check(0x4c400820, "ld4 {v0.4s-v3.4s}, [x1]"),
+            check(0x4c006fff, "st1 {v31.2d, v0.2d, v1.2d}, [sp]"),
+            check(0x0c9f801e, "st2 {v30.8b, v31.8b}, [x0], #16"),
+            check(0x0cdf4405, "ld3 {v5.4h-v7.4h}, [x0], #24"),
+            check(0x0c407c00, "ld1 {v0.1d}, [x0]"),
+            check(0x0c9f7000, "st1 {v0.8b}, [x0], #8"),
+            check(0x4c894000, "st3 {v0.16b-v2.16b}, [x0], x9"),
+            check(0x4c408c00, "ld2 {v0.2d, v1.2d}, [x0]"),
+            check(0x0c406400, "ld1 {v0.4h-v2.4h}, [x0]"),
+        ],
+    ),
+    (
+        "SIMD_ldst_single",
+        &[
+            check(0x0d409000, "ld1 {v0.s}[1], [x0]"),
+            check(0x4ddf3c00, "ld3 {v0.b-v2.b}[15], [x0], #3"),
+            check(0x4da5a400, "st4 {v0.d-v3.d}[1], [x0], x5"),
+            check(0x4dbf5be0, "st2 {v0.h, v1.h}[7], [sp], #4"),
+            check(0x4d40c800, "ld1r {v0.4s}, [x0]"),
+            check(0x0de3c000, "ld2r {v0.8b, v1.8b}, [x0], x3"),
+            check(0x4dffec1c, "ld4r {v28.2d-v31.2d}, [x0], #32"),
+            check(0x0d40ec1f, "ld3r {v31.1d, v0.1d, v1.1d}, [x0]"),
+            check(0x0d000000, "st1 {v0.b}[0], [x0]"),
+            check(0x0dff5000, "ld2 {v0.h, v1.h}[2], [x0], #4"),
+            check(0x4d9f8400, "st1 {v0.d}[1], [x0], #8"),
+            check(0x4de1b000, "ld4 {v0.s-v3.s}[3], [x0], x1"),
+            check(0x0ddfc000, "ld1r {v0.8b}, [x0], #1"),
         ],
     ),
 ];

@@ -9,6 +9,11 @@ mod generated {
 
 pub mod allocated;
 pub mod disasm;
+
+/// Encoding helpers shared by the disassembler and the executor.
+pub mod disasm_support {
+    pub use crate::disasm::simd_shapes::{multi_shape, single_lane};
+}
 #[cfg(test)]
 mod isagen;
 

@@ -141,6 +141,39 @@ fn two_misc(w: &mut dyn Write, q: u8, u: u8, size: u8, opcode: u8, rn: u8, rd: u
     }
 }
 
+/// (repetitions, structure elements) of a load/store multiple structures opcode.
+pub fn multi_shape(opcode: u8) -> (u8, u8) {
+    match opcode {
+        0 => (1, 4),
+        2 => (4, 1),
+        4 => (1, 3),
+        6 => (3, 1),
+        7 => (1, 1),
+        8 => (1, 2),
+        _ => (2, 1),
+    }
+}
+
+/// (log2 of the element bytes, lane index) of a single-structure lane access with
+/// opcode<2:1> = `kind` (C4.1.4).
+pub fn single_lane(q: u8, kind: u8, s: u8, size: u8) -> (u8, u8) {
+    match kind {
+        0 => (0, (q << 3) | (s << 2) | size),
+        1 => (1, (q << 2) | (s << 1) | (size >> 1)),
+        _ if size & 1 == 0 => (2, (q << 1) | s),
+        _ => (3, q),
+    }
+}
+
+/// `, #bytes` or `, xm` after a post-indexed structure address.
+fn post_index(w: &mut dyn Write, p: u8, rm: u8, bytes: u32) -> fmt::Result {
+    match (p, rm) {
+        (0, _) => Ok(()),
+        (_, 31) => write!(w, ", #{bytes}"),
+        _ => write!(w, ", {}", zr(true, rm)),
+    }
+}
+
 /// A vector register with an arrangement, `v3.4s`.
 pub(super) struct Vt(pub u8, pub u8, pub u8);
 
@@ -275,6 +308,32 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
                 _ => (ELEMENT[usize::from(size)], size),
             };
             write!(w, "{name} {letter}{rd}, {}", Vt(rn, vsize, q))
+        }
+        Insn::SimdLdstMulti { q, p, l, rm, opcode, size, rn, rt } => {
+            let (rpt, selem) = multi_shape(opcode);
+            let count = rpt * selem;
+            let stem = if l == 1 { "ld" } else { "st" };
+            write!(
+                w,
+                "{stem}{selem} {}, [{}]",
+                List(rt, count, ARRANGEMENT[usize::from(size << 1 | q)]),
+                super::sp(true, rn)
+            )?;
+            post_index(w, p, rm, u32::from(count) * (8 << q))
+        }
+        Insn::SimdLdstSingle { q, p, l, r, rm, opcode, s, size, rn, rt } => {
+            let selem = (((opcode & 1) << 1) | r) + 1;
+            let stem = if l == 1 { "ld" } else { "st" };
+            let base = super::sp(true, rn);
+            if opcode >> 1 == 3 {
+                let t = ARRANGEMENT[usize::from(size << 1 | q)];
+                write!(w, "{stem}{selem}r {}, [{base}]", List(rt, selem, t))?;
+                return post_index(w, p, rm, u32::from(selem) << size);
+            }
+            let (scale, index) = single_lane(q, opcode >> 1, s, size);
+            let t = ["b", "h", "s", "d"][usize::from(scale)];
+            write!(w, "{stem}{selem} {}[{index}], [{base}]", List(rt, selem, t))?;
+            post_index(w, p, rm, u32::from(selem) << scale)
         }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),
     }

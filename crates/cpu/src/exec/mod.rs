@@ -8,6 +8,7 @@ mod fp_scalar;
 mod ldst;
 mod simd_fp;
 mod simd_int;
+mod simd_ldst;
 mod simd_misc;
 mod simd_perm;
 mod system;
@@ -184,6 +185,12 @@ impl Cpu {
             }
             Insn::Simd2misc { q, u, size, opcode, rn, rd } => self.simd_2misc(q, u, size, opcode, rn, rd),
             Insn::SimdAcross { q, u, size, opcode, rn, rd } => self.simd_across(q, u, size, opcode, rn, rd),
+            Insn::SimdLdstMulti { q, p: post, l, rm, opcode, size, rn, rt } => {
+                self.simd_ldst_multi(q, post, l, rm, opcode, size, rn, rt, p)
+            }
+            Insn::SimdLdstSingle { q, p: post, l, r, rm, opcode, s, size, rn, rt } => {
+                self.simd_ldst_single(q, post, l, r, rm, opcode, s, size, rn, rt, p)
+            }
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {
