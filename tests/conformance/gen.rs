@@ -411,6 +411,14 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
                     _ => {}
                 }
             }
+            "SIMD_shift_imm" => {
+                let opcodes =
+                    [0x00, 0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0e, 0x10, 0x11, 0x12, 0x13, 0x14, 0x1c, 0x1f];
+                set(line, &mut word, "opcode", opcodes[(k1 % 15) as usize]);
+                if get(line, word, "immh").is_some_and(|h| h >= 8) {
+                    set(line, &mut word, "q", 1);
+                }
+            }
             "SIMD_across" if k3 % 2 == 0 => {
                 set(line, &mut word, "size", k1 % 3);
                 set(line, &mut word, "opcode", [0x03, 0x0a, 0x1a, 0x1b, 0x0c, 0x0f][(k1 >> 2) as usize % 6]);

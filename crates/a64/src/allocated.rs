@@ -239,6 +239,19 @@ pub fn is_allocated(insn: &Insn) -> bool {
                     _ => l == 1 && s == 0,
                 }
         }
+        // Shift by immediate: 64-bit elements need Q, narrowing and lengthening shifts have no
+        // 64-bit destination (source) elements, and the fixed-point conversions take single
+        // (immh = 01xx) or double (1xxx, with Q) precision.
+        Insn::SimdShiftImm { q, u, immh, opcode, .. } => {
+            let hsb = 31 - u32::from(immh).leading_zeros();
+            immh != 0
+                && match (u, opcode) {
+                    (_, 0x00 | 0x02 | 0x04 | 0x06 | 0x0a | 0x0e) | (1, 0x08 | 0x0c) => hsb < 3 || q == 1,
+                    (_, 0x10..=0x14) => hsb < 3,
+                    (_, 0x1c | 0x1f) => hsb == 2 || (hsb == 3 && q == 1),
+                    _ => false,
+                }
+        }
         // Modified immediate: o2 == 1 is FMOV (half precision, ARMv8.2); FMOV (double) needs Q.
         Insn::SimdModimm { q, op, cmode, o2, .. } => o2 == 0 && !(op == 1 && cmode == 15 && q == 0),
         _ => true,

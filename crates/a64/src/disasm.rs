@@ -165,7 +165,8 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::Simd2misc { .. }
         | I::SimdAcross { .. }
         | I::SimdLdstMulti { .. }
-        | I::SimdLdstSingle { .. } => simd::simd(w, insn),
+        | I::SimdLdstSingle { .. }
+        | I::SimdShiftImm { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

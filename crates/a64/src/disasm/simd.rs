@@ -141,6 +141,18 @@ fn two_misc(w: &mut dyn Write, q: u8, u: u8, size: u8, opcode: u8, rn: u8, rd: u
     }
 }
 
+/// Shift by immediate mnemonics by U and opcode.
+const SHIFT_IMM: [[&str; 32]; 2] = [
+    [
+        "sshr", "", "ssra", "", "srshr", "", "srsra", "", "", "", "shl", "", "", "", "sqshl", "", "shrn", "rshrn",
+        "sqshrn", "sqrshrn", "sshll", "", "", "", "", "", "", "", "scvtf", "", "", "fcvtzs",
+    ],
+    [
+        "ushr", "", "usra", "", "urshr", "", "ursra", "", "sri", "", "sli", "", "sqshlu", "", "uqshl", "", "sqshrun",
+        "sqrshrun", "uqshrn", "uqrshrn", "ushll", "", "", "", "", "", "", "", "ucvtf", "", "", "fcvtzu",
+    ],
+];
+
 /// (repetitions, structure elements) of a load/store multiple structures opcode.
 pub fn multi_shape(opcode: u8) -> (u8, u8) {
     match opcode {
@@ -334,6 +346,25 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
             let t = ["b", "h", "s", "d"][usize::from(scale)];
             write!(w, "{stem}{selem} {}[{index}], [{base}]", List(rt, selem, t))?;
             post_index(w, p, rm, u32::from(selem) << scale)
+        }
+        Insn::SimdShiftImm { q, u, immh, immb, opcode, rn, rd } => {
+            let size = (31 - u32::from(immh).leading_zeros()).min(3) as u8;
+            let esize = 8u32 << size;
+            let imm = (u32::from(immh) << 3) | u32::from(immb);
+            let right = (2 * esize).wrapping_sub(imm);
+            let left = imm.wrapping_sub(esize);
+            let two = if q == 1 { "2" } else { "" };
+            let name = SHIFT_IMM[usize::from(u)][usize::from(opcode & 31)];
+            match opcode {
+                0x10..=0x13 => write!(w, "{name}{two} {}, {}, #{right}", Vt(rd, size, q), Vt(rn, size + 1, 1)),
+                0x14 if left == 0 => {
+                    let name = if u == 1 { "uxtl" } else { "sxtl" };
+                    write!(w, "{name}{two} {}, {}", Vt(rd, size + 1, 1), Vt(rn, size, q))
+                }
+                0x14 => write!(w, "{name}{two} {}, {}, #{left}", Vt(rd, size + 1, 1), Vt(rn, size, q)),
+                0x0a | 0x0c | 0x0e => write!(w, "{name} {}, {}, #{left}", Vt(rd, size, q), Vt(rn, size, q)),
+                _ => write!(w, "{name} {}, {}, #{right}", Vt(rd, size, q), Vt(rn, size, q)),
+            }
         }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),
     }

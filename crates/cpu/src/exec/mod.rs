@@ -11,6 +11,7 @@ mod simd_int;
 mod simd_ldst;
 mod simd_misc;
 mod simd_perm;
+mod simd_shift;
 mod system;
 mod vector;
 
@@ -190,6 +191,9 @@ impl Cpu {
             }
             Insn::SimdLdstSingle { q, p: post, l, r, rm, opcode, s, size, rn, rt } => {
                 self.simd_ldst_single(q, post, l, r, rm, opcode, s, size, rn, rt, p)
+            }
+            Insn::SimdShiftImm { q, u, immh, immb, opcode, rn, rd } => {
+                self.simd_shift_imm(q, u, immh, immb, opcode, rn, rd)
             }
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
