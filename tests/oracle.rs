@@ -53,7 +53,7 @@ macro_rules! oracle_tests {
     };
 }
 
-oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, bench);
+oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, bench, fpsimd);
 
 #[test]
 fn armarm() {
