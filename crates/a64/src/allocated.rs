@@ -64,7 +64,8 @@ pub fn adv_simd_expand_imm(op: u8, cmode: u8, imm8: u8) -> u64 {
 }
 
 /// Whether a word the table matched is allocated in ARMv8.0-A (with the CRC32 instructions,
-/// which the Cortex-A57 class of cores implements, and the scalar floating-point instructions).
+/// which the Cortex-A57 class of cores implements, the FP and Advanced SIMD instructions and
+/// the Cryptographic extension).
 pub fn is_allocated(insn: &Insn) -> bool {
     match *insn {
         // C6.2.x AND/ORR/EOR/ANDS (immediate): sf == 0 && N == 1 is unallocated; reserved masks.
@@ -252,6 +253,10 @@ pub fn is_allocated(insn: &Insn) -> bool {
                     _ => false,
                 }
         }
+        // C4.1.6 Cryptographic AES and SHA (the Crypto extension of the Cortex-A57): size 00.
+        Insn::CryptoAes { size, opcode, .. } => size == 0 && (4..=7).contains(&opcode),
+        Insn::CryptoSha3 { size, opcode, .. } => size == 0 && opcode < 7,
+        Insn::CryptoSha2 { size, opcode, .. } => size == 0 && opcode < 3,
         // Modified immediate: o2 == 1 is FMOV (half precision, ARMv8.2); FMOV (double) needs Q.
         Insn::SimdModimm { q, op, cmode, o2, .. } => o2 == 0 && !(op == 1 && cmode == 15 && q == 0),
         _ => true,

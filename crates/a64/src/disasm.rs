@@ -166,7 +166,10 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::SimdAcross { .. }
         | I::SimdLdstMulti { .. }
         | I::SimdLdstSingle { .. }
-        | I::SimdShiftImm { .. } => simd::simd(w, insn),
+        | I::SimdShiftImm { .. }
+        | I::CryptoAes { .. }
+        | I::CryptoSha3 { .. }
+        | I::CryptoSha2 { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

@@ -1020,6 +1020,10 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x0f400420, ".inst 0x0f400420 ; undefined"),
             check(0x0f408420, ".inst 0x0f408420 ; undefined"),
             check(0x4f084420, ".inst 0x4f084420 ; undefined"),
+            // Crypto: AES with size 01, SHA three-register opcode 111, SHA1H with size 01.
+            check(0x4e684820, ".inst 0x4e684820 ; undefined"),
+            check(0x5e027020, ".inst 0x5e027020 ; undefined"),
+            check(0x5e680820, ".inst 0x5e680820 ; undefined"),
             // Scalar FP: ftype 10, FCVT to its own type, 32-bit fixed point with scale < 32.
             // (FP16 arithmetic, FRINT32Z and FJCVTZS, which objdump names, are in
             // `objdump_diff.rs`'s later-extension list.)
@@ -1434,6 +1438,35 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x4f10a420, "sxtl2 v0.4s, v1.8h"),
             check(0x6f08a420, "uxtl2 v0.8h, v1.16b"),
             check(0x2f13a420, "ushll v0.4s, v1.4h, #3"),
+        ],
+    ),
+    (
+        "CRYPTO_aes",
+        &[
+            check(0x4e284820, "aese v0.16b, v1.16b"),
+            check(0x4e285862, "aesd v2.16b, v3.16b"),
+            check(0x4e2868a4, "aesmc v4.16b, v5.16b"),
+            check(0x4e287bdf, "aesimc v31.16b, v30.16b"),
+        ],
+    ),
+    (
+        "CRYPTO_sha3",
+        &[
+            check(0x5e020020, "sha1c q0, s1, v2.4s"),
+            check(0x5e051083, "sha1p q3, s4, v5.4s"),
+            check(0x5e0820e6, "sha1m q6, s7, v8.4s"),
+            check(0x5e023020, "sha1su0 v0.4s, v1.4s, v2.4s"),
+            check(0x5e024020, "sha256h q0, q1, v2.4s"),
+            check(0x5e055083, "sha256h2 q3, q4, v5.4s"),
+            check(0x5e1f6020, "sha256su1 v0.4s, v1.4s, v31.4s"),
+        ],
+    ),
+    (
+        "CRYPTO_sha2",
+        &[
+            check(0x5e280820, "sha1h s0, s1"),
+            check(0x5e281820, "sha1su1 v0.4s, v1.4s"),
+            check(0x5e282bfe, "sha256su0 v30.4s, v31.4s"),
         ],
     ),
 ];

@@ -366,6 +366,21 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
                 _ => write!(w, "{name} {}, {}, #{right}", Vt(rd, size, q), Vt(rn, size, q)),
             }
         }
+        Insn::CryptoAes { opcode, rn, rd, .. } => {
+            let name = ["aese", "aesd", "aesmc", "aesimc"][usize::from(opcode & 3)];
+            write!(w, "{name} v{rd}.16b, v{rn}.16b")
+        }
+        Insn::CryptoSha3 { rm, opcode, rn, rd, .. } => match opcode {
+            0..=2 => write!(w, "{} q{rd}, s{rn}, v{rm}.4s", ["sha1c", "sha1p", "sha1m"][usize::from(opcode)]),
+            3 => write!(w, "sha1su0 v{rd}.4s, v{rn}.4s, v{rm}.4s"),
+            4 | 5 => write!(w, "{} q{rd}, q{rn}, v{rm}.4s", ["sha256h", "sha256h2"][usize::from(opcode & 1)]),
+            _ => write!(w, "sha256su1 v{rd}.4s, v{rn}.4s, v{rm}.4s"),
+        },
+        Insn::CryptoSha2 { opcode, rn, rd, .. } => match opcode {
+            0 => write!(w, "sha1h s{rd}, s{rn}"),
+            1 => write!(w, "sha1su1 v{rd}.4s, v{rn}.4s"),
+            _ => write!(w, "sha256su0 v{rd}.4s, v{rn}.4s"),
+        },
         _ => unreachable!("not an Advanced SIMD encoding of this module"),
     }
 }

@@ -3,6 +3,7 @@
 //! exception the instruction raises; the dispatcher takes it.
 
 mod branch;
+mod crypto;
 mod dp;
 mod fp_scalar;
 mod ldst;
@@ -195,6 +196,9 @@ impl Cpu {
             Insn::SimdShiftImm { q, u, immh, immb, opcode, rn, rd } => {
                 self.simd_shift_imm(q, u, immh, immb, opcode, rn, rd)
             }
+            Insn::CryptoAes { size: _, opcode, rn, rd } => self.crypto_aes(opcode, rn, rd),
+            Insn::CryptoSha3 { size: _, rm, opcode, rn, rd } => self.crypto_sha3(rm, opcode, rn, rd),
+            Insn::CryptoSha2 { size: _, opcode, rn, rd } => self.crypto_sha2(opcode, rn, rd),
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {
