@@ -431,6 +431,10 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
                 set(line, &mut word, "size", 0);
                 set(line, &mut word, "opcode", k1 % 3);
             }
+            "SIMD_3diff" if get(line, word, "size") == Some(3) && k1 % 2 == 0 => {
+                set(line, &mut word, "u", 0);
+                set(line, &mut word, "opcode", 14);
+            }
             "SIMD_across" if k3 % 2 == 0 => {
                 set(line, &mut word, "size", k1 % 3);
                 set(line, &mut word, "opcode", [0x03, 0x0a, 0x1a, 0x1b, 0x0c, 0x0f][(k1 >> 2) as usize % 6]);

@@ -64,6 +64,8 @@ pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize) -> Result<Outcome, S
     let mut cpu = Cpu::new(0, 0x8000_0000);
     cpu.set_sysreg(SysReg::SCTLR_EL1, SCTLR_EL1_LINUX);
     cpu.set_sysreg(SysReg::CPACR_EL1, 3 << 20);
+    // MDSCR_EL1.TDCC, as Linux sets it: no Debug Communications Channel at EL0.
+    cpu.set_sysreg(SysReg::MDSCR_EL1, 1 << 12);
     cpu.set_sysreg(SysReg::FPCR, state.fpcr);
     cpu.set_sysreg(SysReg::FPSR, state.fpsr);
     cpu.x[..31].copy_from_slice(&state.x);

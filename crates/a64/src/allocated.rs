@@ -253,6 +253,15 @@ pub fn is_allocated(insn: &Insn) -> bool {
                     _ => false,
                 }
         }
+        // Three different: no 64-bit source elements but PMULL (1Q); PMULL on bytes or
+        // doublewords; the doubling forms on halfwords and words; U = 1 has no doubling or
+        // polynomial forms.
+        Insn::Simd3diff { u, size, opcode, .. } => match (u, opcode) {
+            (0, 14) => size == 0 || size == 3,
+            (0, 9 | 11 | 13) => size == 1 || size == 2,
+            (_, 0..=8 | 10 | 12) => size != 3,
+            _ => false,
+        },
         // C4.1.6 Cryptographic AES and SHA (the Crypto extension of the Cortex-A57): size 00.
         Insn::CryptoAes { size, opcode, .. } => size == 0 && (4..=7).contains(&opcode),
         Insn::CryptoSha3 { size, opcode, .. } => size == 0 && opcode < 7,

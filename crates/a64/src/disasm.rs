@@ -169,7 +169,8 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::SimdShiftImm { .. }
         | I::CryptoAes { .. }
         | I::CryptoSha3 { .. }
-        | I::CryptoSha2 { .. } => simd::simd(w, insn),
+        | I::CryptoSha2 { .. }
+        | I::Simd3diff { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

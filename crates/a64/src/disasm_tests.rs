@@ -1024,6 +1024,11 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x4e684820, ".inst 0x4e684820 ; undefined"),
             check(0x5e027020, ".inst 0x5e027020 ; undefined"),
             check(0x5e680820, ".inst 0x5e680820 ; undefined"),
+            // Three different: SADDL from 64-bit elements, PMULL on halfwords, UMULL with
+            // doubling opcode 1101 (U = 1).
+            check(0x0ee20020, ".inst 0x0ee20020 ; undefined"),
+            check(0x0e62e020, ".inst 0x0e62e020 ; undefined"),
+            check(0x2e62d020, ".inst 0x2e62d020 ; undefined"),
             // Scalar FP: ftype 10, FCVT to its own type, 32-bit fixed point with scale < 32.
             // (FP16 arithmetic, FRINT32Z and FJCVTZS, which objdump names, are in
             // `objdump_diff.rs`'s later-extension list.)
@@ -1467,6 +1472,33 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x5e280820, "sha1h s0, s1"),
             check(0x5e281820, "sha1su1 v0.4s, v1.4s"),
             check(0x5e282bfe, "sha256su0 v30.4s, v31.4s"),
+        ],
+    ),
+    (
+        "SIMD_3diff",
+        &[
+            check(0x0e220020, "saddl v0.8h, v1.8b, v2.8b"),
+            check(0x4e620020, "saddl2 v0.4s, v1.8h, v2.8h"),
+            check(0x2ea21020, "uaddw v0.2d, v1.2d, v2.2s"),
+            check(0x6e223020, "usubw2 v0.8h, v1.8h, v2.16b"),
+            check(0x0e622020, "ssubl v0.4s, v1.4h, v2.4h"),
+            check(0x0e224020, "addhn v0.8b, v1.8h, v2.8h"),
+            check(0x6e224020, "raddhn2 v0.16b, v1.8h, v2.8h"),
+            check(0x0ea26020, "subhn v0.2s, v1.2d, v2.2d"),
+            check(0x6e626020, "rsubhn2 v0.8h, v1.4s, v2.4s"),
+            check(0x0e625020, "sabal v0.4s, v1.4h, v2.4h"),
+            check(0x6ea27020, "uabdl2 v0.2d, v1.4s, v2.4s"),
+            check(0x0e228020, "smlal v0.8h, v1.8b, v2.8b"),
+            check(0x6e62a020, "umlsl2 v0.4s, v1.8h, v2.8h"),
+            check(0x0e629020, "sqdmlal v0.4s, v1.4h, v2.4h"),
+            check(0x4ea2b020, "sqdmlsl2 v0.2d, v1.4s, v2.4s"),
+            check(0x0ea2c020, "smull v0.2d, v1.2s, v2.2s"),
+            check(0x6e22c020, "umull2 v0.8h, v1.16b, v2.16b"),
+            check(0x0e62d020, "sqdmull v0.4s, v1.4h, v2.4h"),
+            check(0x0e22e020, "pmull v0.8h, v1.8b, v2.8b"),
+            check(0x4e22e020, "pmull2 v0.8h, v1.16b, v2.16b"),
+            check(0x0ee2e020, "pmull v0.1q, v1.1d, v2.1d"),
+            check(0x4ee5e083, "pmull2 v3.1q, v4.2d, v5.2d"),
         ],
     ),
 ];

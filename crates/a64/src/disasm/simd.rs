@@ -141,6 +141,18 @@ fn two_misc(w: &mut dyn Write, q: u8, u: u8, size: u8, opcode: u8, rn: u8, rd: u
     }
 }
 
+/// Three different mnemonics by U and opcode.
+const THREE_DIFF: [[&str; 16]; 2] = [
+    [
+        "saddl", "saddw", "ssubl", "ssubw", "addhn", "sabal", "subhn", "sabdl", "smlal", "sqdmlal", "smlsl", "sqdmlsl",
+        "smull", "sqdmull", "pmull", "",
+    ],
+    [
+        "uaddl", "uaddw", "usubl", "usubw", "raddhn", "uabal", "rsubhn", "uabdl", "umlal", "", "umlsl", "", "umull",
+        "", "", "",
+    ],
+];
+
 /// Shift by immediate mnemonics by U and opcode.
 const SHIFT_IMM: [[&str; 32]; 2] = [
     [
@@ -381,6 +393,16 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
             1 => write!(w, "sha1su1 v{rd}.4s, v{rn}.4s"),
             _ => write!(w, "sha256su0 v{rd}.4s, v{rn}.4s"),
         },
+        Insn::Simd3diff { q, u, size, rm, opcode, rn, rd } => {
+            let two = if q == 1 { "2" } else { "" };
+            let name = THREE_DIFF[usize::from(u)][usize::from(opcode & 15)];
+            match opcode {
+                14 if size == 3 => write!(w, "pmull{two} v{rd}.1q, {}, {}", Vt(rn, 3, q), Vt(rm, 3, q)),
+                1 | 3 => write!(w, "{name}{two} {}, {}, {}", Vt(rd, size + 1, 1), Vt(rn, size + 1, 1), Vt(rm, size, q)),
+                4 | 6 => write!(w, "{name}{two} {}, {}, {}", Vt(rd, size, q), Vt(rn, size + 1, 1), Vt(rm, size + 1, 1)),
+                _ => write!(w, "{name}{two} {}, {}, {}", Vt(rd, size + 1, 1), Vt(rn, size, q), Vt(rm, size, q)),
+            }
+        }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),
     }
 }

@@ -199,6 +199,7 @@ impl Cpu {
             Insn::CryptoAes { size: _, opcode, rn, rd } => self.crypto_aes(opcode, rn, rd),
             Insn::CryptoSha3 { size: _, rm, opcode, rn, rd } => self.crypto_sha3(rm, opcode, rn, rd),
             Insn::CryptoSha2 { size: _, opcode, rn, rd } => self.crypto_sha2(opcode, rn, rd),
+            Insn::Simd3diff { q, u, size, rm, opcode, rn, rd } => self.simd_3diff(q, u, size, rm, opcode, rn, rd),
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {

@@ -209,6 +209,90 @@ impl Cpu {
     }
 }
 
+/// The carry-less product of two 64-bit polynomials (C7.2 PMULL, J1 `PolynomialMult`).
+pub(crate) fn poly_mul_wide(a: u64, b: u64) -> u128 {
+    let mut result = 0u128;
+    for i in 0..64 {
+        if (b >> i) & 1 == 1 {
+            result ^= u128::from(a) << i;
+        }
+    }
+    result
+}
+
+impl Cpu {
+    /// C4.1.6 Advanced SIMD three different: long, wide and high-narrowing arithmetic,
+    /// multiply(-accumulate) long, saturating doubling multiplies, PMULL.
+    pub(crate) fn simd_3diff(&mut self, q: u8, u: u8, size: u8, rm: u8, opcode: u8, rn: u8, rd: u8) -> ExecResult {
+        self.check_fp_enabled()?;
+        let (vn, vm) = (self.v[usize::from(rn) & 31], self.v[usize::from(rm) & 31]);
+        let d = usize::from(rd) & 31;
+        let old = self.v[d];
+        let unsigned = u == 1;
+        if opcode == 14 && size == 3 {
+            // PMULL/PMULL2 (1Q): the selected doublewords.
+            self.v[d] = poly_mul_wide(elem(vn, u32::from(q), 64), elem(vm, u32::from(q), 64));
+            return Ok(Step::Next);
+        }
+        let esize = 8u32 << size;
+        let wide = 2 * esize;
+        let count = 64 / esize;
+        let part = u32::from(q) * count;
+        let mut result = 0u128;
+        let mut qc = false;
+        if opcode == 4 || opcode == 6 {
+            // ADDHN, SUBHN, RADDHN, RSUBHN: the high halves of wide sums into a half of Vd.
+            result = if q == 1 { old & u128::from(u64::MAX) } else { 0 };
+            let round = if unsigned { 1u64 << (esize - 1) } else { 0 };
+            for i in 0..count {
+                let (a, b) = (elem(vn, i, wide), elem(vm, i, wide));
+                let sum = if opcode == 4 { a.wrapping_add(b) } else { a.wrapping_sub(b) };
+                set_elem(&mut result, part + i, esize, (sum.wrapping_add(round) & emask(wide)) >> esize);
+            }
+            self.v[d] = result;
+            return Ok(Step::Next);
+        }
+        for i in 0..count {
+            let b = int(elem(vm, part + i, esize), esize, unsigned);
+            // Wide forms take Vn's elements at full width.
+            let a = if opcode == 1 || opcode == 3 {
+                int(elem(vn, i, wide), wide, unsigned)
+            } else {
+                int(elem(vn, part + i, esize), esize, unsigned)
+            };
+            let acc = int(elem(old, i, wide), wide, unsigned);
+            let value = match opcode {
+                0 | 1 => a + b,
+                2 | 3 => a - b,
+                5 => acc + (a - b).abs(),
+                7 => (a - b).abs(),
+                8 => acc + a * b,
+                10 => acc - a * b,
+                12 => a * b,
+                9 | 11 | 13 => {
+                    let (product, s1) = sat_signed(2 * a * b, wide);
+                    let product = int(product, wide, false);
+                    let (value, s2) = match opcode {
+                        9 => sat_signed(acc + product, wide),
+                        11 => sat_signed(acc - product, wide),
+                        _ => (product as u64, false),
+                    };
+                    qc |= s1 || s2;
+                    i128::from(value)
+                }
+                _ => {
+                    // PMULL (8B to 8H).
+                    i128::from(poly_mul_wide(elem(vn, part + i, 8), elem(vm, part + i, 8)) as u64)
+                }
+            };
+            set_elem(&mut result, i, wide, value as u64 & emask(wide));
+        }
+        self.v[d] = result;
+        self.set_qc(qc);
+        Ok(Step::Next)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
