@@ -6,9 +6,14 @@
 //! Cases are grouped by the line of `isa/a64.isa` their word decodes to (`UNDEFINED` for words the
 //! decoder rejects); a test checks that every line has at least one, so coverage cannot silently
 //! regress. `crates/a64/scripts/objdump_golden.py WORD[@PC]...` prints new cases from objdump, and
-//! `--check crates/a64/src/disasm_tests.rs` verifies the expected strings of this file against it.
+//! `--check crates/a64/src/disasm_tests.rs` verifies the expected strings of this file against it
+//! (and `--check crates/a64/src/disasm_tests_simd.rs` those of the FP, SIMD and Crypto lines,
+//! kept in that sibling file).
 
 use crate::{decode, Disasm, ENCODINGS};
+
+#[path = "disasm_tests_simd.rs"]
+mod simd;
 
 /// One golden case: a word, the address it is fetched from and objdump's text for it.
 struct Case {
@@ -1037,476 +1042,18 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x1e180020, ".inst 0x1e180020 ; undefined"),
         ],
     ),
-    (
-        "FCVT_fixed",
-        &[
-            check(0x1e18f420, "fcvtzs w0, s1, #3"),
-            check(0x9e590020, "fcvtzu x0, d1, #64"),
-            check(0x1e028020, "scvtf s0, w1, #32"),
-            check(0x9e43fc20, "ucvtf d0, x1, #1"),
-            check(0x9e58fffe, "fcvtzs x30, d31, #1"),
-        ],
-    ),
-    (
-        "FCVT_int",
-        &[
-            check(0x1e200020, "fcvtns w0, s1"),
-            check(0x9e690083, "fcvtpu x3, d4"),
-            check(0x1e7000c5, "fcvtms w5, d6"),
-            check(0x9e7803e0, "fcvtzs x0, d31"),
-            check(0x9e650020, "fcvtau x0, d1"),
-            check(0x1e240062, "fcvtas w2, s3"),
-            check(0x1e620020, "scvtf d0, w1"),
-            check(0x9e230020, "ucvtf s0, x1"),
-            check(0x1e260041, "fmov w1, s2"),
-            check(0x9e660041, "fmov x1, d2"),
-            check(0x1e270041, "fmov s1, w2"),
-            check(0x9e6703e1, "fmov d1, xzr"),
-            check(0x9eaf0041, "fmov v1.d[1], x2"),
-            check(0x9eae0022, "fmov x2, v1.d[1]"),
-        ],
-    ),
-    (
-        "FP_1src",
-        &[
-            check(0x1e204062, "fmov s2, s3"),
-            check(0x1e20c020, "fabs s0, s1"),
-            check(0x1e614020, "fneg d0, d1"),
-            check(0x1e61c020, "fsqrt d0, d1"),
-            check(0x1e22c020, "fcvt d0, s1"),
-            check(0x1e63c020, "fcvt h0, d1"),
-            check(0x1ee24020, "fcvt s0, h1"),
-            check(0x1e23c062, "fcvt h2, s3"),
-            check(0x1ee2c0a4, "fcvt d4, h5"),
-            check(0x1e6240e6, "fcvt s6, d7"),
-            check(0x1e244020, "frintn s0, s1"),
-            check(0x1e64c020, "frintp d0, d1"),
-            check(0x1e254020, "frintm s0, s1"),
-            check(0x1e65c020, "frintz d0, d1"),
-            check(0x1e664020, "frinta d0, d1"),
-            check(0x1e274020, "frintx s0, s1"),
-            check(0x1e67c3fe, "frinti d30, d31"),
-        ],
-    ),
-    (
-        "FP_cmp",
-        &[
-            check(0x1e212000, "fcmp s0, s1"),
-            check(0x1e602018, "fcmpe d0, #0.0"),
-            check(0x1e202008, "fcmp s0, #0.0"),
-            check(0x1e3f23d0, "fcmpe s30, s31"),
-        ],
-    ),
-    (
-        "FP_imm",
-        &[
-            check(0x1e2e1000, "fmov s0, #1.000000000000000000e+00"),
-            check(0x1e781001, "fmov d1, #-1.250000000000000000e-01"),
-            check(0x1e67f001, "fmov d1, #3.100000000000000000e+01"),
-            check(0x1e3ff01f, "fmov s31, #-1.937500000000000000e+00"),
-        ],
-    ),
-    (
-        "FP_ccmp",
-        &[
-            check(0x1e211403, "fccmp s0, s1, #0x3, ne"),
-            check(0x1e61e41f, "fccmpe d0, d1, #0xf, al"),
-            check(0x1e63f440, "fccmp d2, d3, #0x0, nv"),
-        ],
-    ),
-    (
-        "FP_2src",
-        &[
-            check(0x1e220820, "fmul s0, s1, s2"),
-            check(0x1e621820, "fdiv d0, d1, d2"),
-            check(0x1e222820, "fadd s0, s1, s2"),
-            check(0x1e653883, "fsub d3, d4, d5"),
-            check(0x1e224820, "fmax s0, s1, s2"),
-            check(0x1e625820, "fmin d0, d1, d2"),
-            check(0x1e626820, "fmaxnm d0, d1, d2"),
-            check(0x1e227820, "fminnm s0, s1, s2"),
-            check(0x1e628820, "fnmul d0, d1, d2"),
-        ],
-    ),
-    ("FP_csel", &[check(0x1e628c20, "fcsel d0, d1, d2, hi"), check(0x1e220c20, "fcsel s0, s1, s2, eq")]),
-    (
-        "FP_3src",
-        &[
-            check(0x1f420c20, "fmadd d0, d1, d2, d3"),
-            check(0x1f028c20, "fmsub s0, s1, s2, s3"),
-            check(0x1f620c20, "fnmadd d0, d1, d2, d3"),
-            check(0x1f228c20, "fnmsub s0, s1, s2, s3"),
-        ],
-    ),
-    (
-        "SIMD_copy",
-        &[
-            check(0x4e070420, "dup v0.16b, v1.b[3]"),
-            check(0x4e180420, "dup v0.2d, v1.d[1]"),
-            check(0x0e1e07df, "dup v31.4h, v30.h[7]"),
-            check(0x4e040c20, "dup v0.4s, w1"),
-            check(0x4e080c20, "dup v0.2d, x1"),
-            check(0x0e010fe2, "dup v2.8b, wzr"),
-            check(0x4e0c1c20, "mov v0.s[1], w1"),
-            check(0x4e181c20, "mov v0.d[1], x1"),
-            check(0x4e1e1fe0, "mov v0.h[7], wzr"),
-            check(0x6e0c0420, "mov v0.s[1], v1.s[0]"),
-            check(0x6e1f1c20, "mov v0.b[15], v1.b[3]"),
-            check(0x6e084483, "mov v3.d[0], v4.d[1]"),
-            check(0x0e072c20, "smov w0, v1.b[3]"),
-            check(0x0e1e2c20, "smov w0, v1.h[7]"),
-            check(0x4e0c2c20, "smov x0, v1.s[1]"),
-            check(0x0e073c20, "umov w0, v1.b[3]"),
-            check(0x0e023c20, "umov w0, v1.h[0]"),
-            check(0x0e0c3c20, "mov w0, v1.s[1]"),
-            check(0x4e183c20, "mov x0, v1.d[1]"),
-        ],
-    ),
-    (
-        "SIMD_perm",
-        &[
-            check(0x0e023820, "zip1 v0.8b, v1.8b, v2.8b"),
-            check(0x4e027820, "zip2 v0.16b, v1.16b, v2.16b"),
-            check(0x4e821820, "uzp1 v0.4s, v1.4s, v2.4s"),
-            check(0x4ec25820, "uzp2 v0.2d, v1.2d, v2.2d"),
-            check(0x0e422820, "trn1 v0.4h, v1.4h, v2.4h"),
-            check(0x0e9d6bdf, "trn2 v31.2s, v30.2s, v29.2s"),
-        ],
-    ),
-    (
-        "SIMD_ext",
-        &[
-            check(0x6e021820, "ext v0.16b, v1.16b, v2.16b, #3"),
-            check(0x2e020020, "ext v0.8b, v1.8b, v2.8b, #0"),
-            check(0x6e027820, "ext v0.16b, v1.16b, v2.16b, #15"),
-            check(0x2e023820, "ext v0.8b, v1.8b, v2.8b, #7"),
-        ],
-    ),
-    (
-        "SIMD_tbl",
-        &[
-            check(0x4e030020, "tbl v0.16b, {v1.16b}, v3.16b"),
-            check(0x0e032020, "tbl v0.8b, {v1.16b, v2.16b}, v3.8b"),
-            check(0x4e0353c0, "tbx v0.16b, {v30.16b, v31.16b, v0.16b}, v3.16b"),
-            check(0x4e036020, "tbl v0.16b, {v1.16b-v4.16b}, v3.16b"),
-            check(0x0e0313e0, "tbx v0.8b, {v31.16b}, v3.8b"),
-            check(0x4e034000, "tbl v0.16b, {v0.16b-v2.16b}, v3.16b"),
-        ],
-    ),
-    (
-        "SIMD_modimm",
-        &[
-            check(0x4f002640, "movi v0.4s, #0x12, lsl #8"),
-            check(0x0f000640, "movi v0.2s, #0x12"),
-            check(0x4f0767e0, "movi v0.4s, #0xff, lsl #24"),
-            check(0x0f07e7e0, "movi v0.8b, #0xff"),
-            check(0x4f00e400, "movi v0.16b, #0x0"),
-            check(0x2f05e540, "movi d0, #0xff00ff00ff00ff00"),
-            check(0x6f05e540, "movi v0.2d, #0xff00ff00ff00ff00"),
-            check(0x6f00e400, "movi v0.2d, #0x0"),
-            check(0x0f00a640, "movi v0.4h, #0x12, lsl #8"),
-            check(0x2f008460, "mvni v0.4h, #0x3"),
-            check(0x6f004460, "mvni v0.4s, #0x3, lsl #16"),
-            check(0x4f005420, "orr v0.4s, #0x1, lsl #16"),
-            check(0x4f009420, "orr v0.8h, #0x1"),
-            check(0x6f00b480, "bic v0.8h, #0x4, lsl #8"),
-            check(0x2f001480, "bic v0.2s, #0x4"),
-            check(0x4f00c640, "movi v0.4s, #0x12, msl #8"),
-            check(0x2f00d640, "mvni v0.2s, #0x12, msl #16"),
-            check(0x4f03f600, "fmov v0.4s, #1.000000000000000000e+00"),
-            check(0x6f04f500, "fmov v0.2d, #-3.000000000000000000e+00"),
-            check(0x0f03f400, "fmov v0.2s, #5.000000000000000000e-01"),
-        ],
-    ),
-    (
-        "SIMD_3same",
-        &[
-            check(0x0e220420, "shadd v0.8b, v1.8b, v2.8b"),
-            check(0x6e220c20, "uqadd v0.16b, v1.16b, v2.16b"),
-            check(0x4ee20c20, "sqadd v0.2d, v1.2d, v2.2d"),
-            check(0x0e621420, "srhadd v0.4h, v1.4h, v2.4h"),
-            check(0x6e621420, "urhadd v0.8h, v1.8h, v2.8h"),
-            check(0x0ea22420, "shsub v0.2s, v1.2s, v2.2s"),
-            check(0x6ea22c20, "uqsub v0.4s, v1.4s, v2.4s"),
-            check(0x4ee23420, "cmgt v0.2d, v1.2d, v2.2d"),
-            check(0x6e223420, "cmhi v0.16b, v1.16b, v2.16b"),
-            check(0x4ea23c20, "cmge v0.4s, v1.4s, v2.4s"),
-            check(0x2e223c20, "cmhs v0.8b, v1.8b, v2.8b"),
-            check(0x4ee24420, "sshl v0.2d, v1.2d, v2.2d"),
-            check(0x2e624c20, "uqshl v0.4h, v1.4h, v2.4h"),
-            check(0x4ea25420, "srshl v0.4s, v1.4s, v2.4s"),
-            check(0x6e225c20, "uqrshl v0.16b, v1.16b, v2.16b"),
-            check(0x4ea26420, "smax v0.4s, v1.4s, v2.4s"),
-            check(0x6e62ac20, "uminp v0.8h, v1.8h, v2.8h"),
-            check(0x0e227420, "sabd v0.8b, v1.8b, v2.8b"),
-            check(0x6ea27c20, "uaba v0.4s, v1.4s, v2.4s"),
-            check(0x4ee28420, "add v0.2d, v1.2d, v2.2d"),
-            check(0x2e3d87df, "sub v31.8b, v30.8b, v29.8b"),
-            check(0x0e628c20, "cmtst v0.4h, v1.4h, v2.4h"),
-            check(0x6e228c20, "cmeq v0.16b, v1.16b, v2.16b"),
-            check(0x4ea29420, "mla v0.4s, v1.4s, v2.4s"),
-            check(0x6e629420, "mls v0.8h, v1.8h, v2.8h"),
-            check(0x0e229c20, "mul v0.8b, v1.8b, v2.8b"),
-            check(0x6e229c20, "pmul v0.16b, v1.16b, v2.16b"),
-            check(0x4ea2a420, "smaxp v0.4s, v1.4s, v2.4s"),
-            check(0x0e62b420, "sqdmulh v0.4h, v1.4h, v2.4h"),
-            check(0x6ea2b420, "sqrdmulh v0.4s, v1.4s, v2.4s"),
-            check(0x4ee2bc20, "addp v0.2d, v1.2d, v2.2d"),
-            check(0x4e221c20, "and v0.16b, v1.16b, v2.16b"),
-            check(0x0e621c20, "bic v0.8b, v1.8b, v2.8b"),
-            check(0x4ea21c20, "orr v0.16b, v1.16b, v2.16b"),
-            check(0x4ea11c20, "mov v0.16b, v1.16b"),
-            check(0x0ee21c20, "orn v0.8b, v1.8b, v2.8b"),
-            check(0x6e221c20, "eor v0.16b, v1.16b, v2.16b"),
-            check(0x2e621c20, "bsl v0.8b, v1.8b, v2.8b"),
-            check(0x6ea21c20, "bit v0.16b, v1.16b, v2.16b"),
-            check(0x6ee21c20, "bif v0.16b, v1.16b, v2.16b"),
-        ],
-    ),
-    (
-        "SIMD_3same_fp",
-        &[
-            check(0x4e22c420, "fmaxnm v0.4s, v1.4s, v2.4s"),
-            check(0x4ee2c420, "fminnm v0.2d, v1.2d, v2.2d"),
-            check(0x0e22cc20, "fmla v0.2s, v1.2s, v2.2s"),
-            check(0x4ee2cc20, "fmls v0.2d, v1.2d, v2.2d"),
-            check(0x4e22d420, "fadd v0.4s, v1.4s, v2.4s"),
-            check(0x0ea2d420, "fsub v0.2s, v1.2s, v2.2s"),
-            check(0x4e62dc20, "fmulx v0.2d, v1.2d, v2.2d"),
-            check(0x4e22e420, "fcmeq v0.4s, v1.4s, v2.4s"),
-            check(0x0e22f420, "fmax v0.2s, v1.2s, v2.2s"),
-            check(0x4ea2f420, "fmin v0.4s, v1.4s, v2.4s"),
-            check(0x4e22fc20, "frecps v0.4s, v1.4s, v2.4s"),
-            check(0x4ee2fc20, "frsqrts v0.2d, v1.2d, v2.2d"),
-            check(0x6e22c420, "fmaxnmp v0.4s, v1.4s, v2.4s"),
-            check(0x2ea2c420, "fminnmp v0.2s, v1.2s, v2.2s"),
-            check(0x6e62d420, "faddp v0.2d, v1.2d, v2.2d"),
-            check(0x6ea2d420, "fabd v0.4s, v1.4s, v2.4s"),
-            check(0x2e22dc20, "fmul v0.2s, v1.2s, v2.2s"),
-            check(0x6e62e420, "fcmge v0.2d, v1.2d, v2.2d"),
-            check(0x6ea2e420, "fcmgt v0.4s, v1.4s, v2.4s"),
-            check(0x2e22ec20, "facge v0.2s, v1.2s, v2.2s"),
-            check(0x6ea2ec20, "facgt v0.4s, v1.4s, v2.4s"),
-            check(0x6e62f420, "fmaxp v0.2d, v1.2d, v2.2d"),
-            check(0x6ea2f420, "fminp v0.4s, v1.4s, v2.4s"),
-            check(0x6e22fc20, "fdiv v0.4s, v1.4s, v2.4s"),
-        ],
-    ),
-    (
-        "SIMD_2misc",
-        &[
-            check(0x4e200820, "rev64 v0.16b, v1.16b"),
-            check(0x0e201820, "rev16 v0.8b, v1.8b"),
-            check(0x6e600820, "rev32 v0.8h, v1.8h"),
-            check(0x4e202820, "saddlp v0.8h, v1.16b"),
-            check(0x2ea06820, "uadalp v0.1d, v1.2s"),
-            check(0x4ee03820, "suqadd v0.2d, v1.2d"),
-            check(0x4ea04820, "cls v0.4s, v1.4s"),
-            check(0x0e205820, "cnt v0.8b, v1.8b"),
-            check(0x6e205820, "mvn v0.16b, v1.16b"),
-            check(0x2e605820, "rbit v0.8b, v1.8b"),
-            check(0x0e607820, "sqabs v0.4h, v1.4h"),
-            check(0x4ea08820, "cmgt v0.4s, v1.4s, #0"),
-            check(0x6ee09820, "cmle v0.2d, v1.2d, #0"),
-            check(0x0e20b820, "abs v0.8b, v1.8b"),
-            check(0x6ee0b820, "neg v0.2d, v1.2d"),
-            check(0x0e212820, "xtn v0.8b, v1.8h"),
-            check(0x4e212820, "xtn2 v0.16b, v1.8h"),
-            check(0x2e612820, "sqxtun v0.4h, v1.4s"),
-            check(0x6ea14820, "uqxtn2 v0.4s, v1.2d"),
-            check(0x2e213820, "shll v0.8h, v1.8b, #8"),
-            check(0x6ea13820, "shll2 v0.2d, v1.4s, #32"),
-            check(0x0e216820, "fcvtn v0.4h, v1.4s"),
-            check(0x4e616820, "fcvtn2 v0.4s, v1.2d"),
-            check(0x0e217820, "fcvtl v0.4s, v1.4h"),
-            check(0x4e617820, "fcvtl2 v0.2d, v1.4s"),
-            check(0x2e616820, "fcvtxn v0.2s, v1.2d"),
-            check(0x6e616820, "fcvtxn2 v0.4s, v1.2d"),
-            check(0x4e218820, "frintn v0.4s, v1.4s"),
-            check(0x6ee19820, "frinti v0.2d, v1.2d"),
-            check(0x0ea1b820, "fcvtzs v0.2s, v1.2s"),
-            check(0x6e21c820, "fcvtau v0.4s, v1.4s"),
-            check(0x0ea1c820, "urecpe v0.2s, v1.2s"),
-            check(0x6ea1c820, "ursqrte v0.4s, v1.4s"),
-            check(0x4ee1d820, "frecpe v0.2d, v1.2d"),
-            check(0x6ea1d820, "frsqrte v0.4s, v1.4s"),
-            check(0x4e61d820, "scvtf v0.2d, v1.2d"),
-            check(0x2e21d820, "ucvtf v0.2s, v1.2s"),
-            check(0x4ea0c820, "fcmgt v0.4s, v1.4s, #0.0"),
-            check(0x6ee0d820, "fcmle v0.2d, v1.2d, #0.0"),
-            check(0x0ea0e820, "fcmlt v0.2s, v1.2s, #0.0"),
-            check(0x4ea0f820, "fabs v0.4s, v1.4s"),
-            check(0x6ee0f820, "fneg v0.2d, v1.2d"),
-            check(0x6ea1f820, "fsqrt v0.4s, v1.4s"),
-            check(0x6e218820, "frinta v0.4s, v1.4s"),
-            check(0x6e619820, "frintx v0.2d, v1.2d"),
-            check(0x4ea0d820, "fcmeq v0.4s, v1.4s, #0.0"),
-            check(0x6ee0c820, "fcmge v0.2d, v1.2d, #0.0"),
-            check(0x4ee1a820, "fcvtps v0.2d, v1.2d"),
-            check(0x6e21b820, "fcvtmu v0.4s, v1.4s"),
-            check(0x6e207820, "sqneg v0.16b, v1.16b"),
-            check(0x6e603820, "usqadd v0.8h, v1.8h"),
-            check(0x2e604820, "clz v0.4h, v1.4h"),
-            check(0x4ee09820, "cmeq v0.2d, v1.2d, #0"),
-            check(0x2e208820, "cmge v0.8b, v1.8b, #0"),
-            check(0x4ea0a820, "cmlt v0.4s, v1.4s, #0"),
-            check(0x0e214820, "sqxtn v0.8b, v1.8h"),
-            check(0x6e200820, "rev32 v0.16b, v1.16b"),
-            check(0x0e219820, "frintm v0.2s, v1.2s"),
-            check(0x4ea19820, "frintz v0.4s, v1.4s"),
-            check(0x4ee18820, "frintp v0.2d, v1.2d"),
-        ],
-    ),
-    (
-        "SIMD_across",
-        &[
-            check(0x4e303820, "saddlv h0, v1.16b"),
-            check(0x6eb03820, "uaddlv d0, v1.4s"),
-            check(0x0e30a820, "smaxv b0, v1.8b"),
-            check(0x6eb1a820, "uminv s0, v1.4s"),
-            check(0x4e71b820, "addv h0, v1.8h"),
-            check(0x6e30c820, "fmaxnmv s0, v1.4s"),
-            check(0x6eb0f820, "fminv s0, v1.4s"),
-            check(0x2e303820, "uaddlv h0, v1.8b"),
-            check(0x4e31b820, "addv b0, v1.16b"),
-            check(0x2e70a820, "umaxv h0, v1.4h"),
-            check(0x6eb0c820, "fminnmv s0, v1.4s"),
-            check(0x6e30f820, "fmaxv s0, v1.4s"),
-        ],
-    ),
-    (
-        "SIMD_ldst_multi",
-        &[
-            check(0x4c407000, "ld1 {v0.16b}, [x0]"),
-            check(0x4cdfa000, "ld1 {v0.16b, v1.16b}, [x0], #32"),
-            check(0x4cc22000, "ld1 {v0.16b-v3.16b}, [x0], x2"),
-            check(0x4c400820, "ld4 {v0.4s-v3.4s}, [x1]"),
-            check(0x4c006fff, "st1 {v31.2d, v0.2d, v1.2d}, [sp]"),
-            check(0x0c9f801e, "st2 {v30.8b, v31.8b}, [x0], #16"),
-            check(0x0cdf4405, "ld3 {v5.4h-v7.4h}, [x0], #24"),
-            check(0x0c407c00, "ld1 {v0.1d}, [x0]"),
-            check(0x0c9f7000, "st1 {v0.8b}, [x0], #8"),
-            check(0x4c894000, "st3 {v0.16b-v2.16b}, [x0], x9"),
-            check(0x4c408c00, "ld2 {v0.2d, v1.2d}, [x0]"),
-            check(0x0c406400, "ld1 {v0.4h-v2.4h}, [x0]"),
-        ],
-    ),
-    (
-        "SIMD_ldst_single",
-        &[
-            check(0x0d409000, "ld1 {v0.s}[1], [x0]"),
-            check(0x4ddf3c00, "ld3 {v0.b-v2.b}[15], [x0], #3"),
-            check(0x4da5a400, "st4 {v0.d-v3.d}[1], [x0], x5"),
-            check(0x4dbf5be0, "st2 {v0.h, v1.h}[7], [sp], #4"),
-            check(0x4d40c800, "ld1r {v0.4s}, [x0]"),
-            check(0x0de3c000, "ld2r {v0.8b, v1.8b}, [x0], x3"),
-            check(0x4dffec1c, "ld4r {v28.2d-v31.2d}, [x0], #32"),
-            check(0x0d40ec1f, "ld3r {v31.1d, v0.1d, v1.1d}, [x0]"),
-            check(0x0d000000, "st1 {v0.b}[0], [x0]"),
-            check(0x0dff5000, "ld2 {v0.h, v1.h}[2], [x0], #4"),
-            check(0x4d9f8400, "st1 {v0.d}[1], [x0], #8"),
-            check(0x4de1b000, "ld4 {v0.s-v3.s}[3], [x0], x1"),
-            check(0x0ddfc000, "ld1r {v0.8b}, [x0], #1"),
-        ],
-    ),
-    (
-        "SIMD_shift_imm",
-        &[
-            check(0x4f3d0420, "sshr v0.4s, v1.4s, #3"),
-            check(0x6f400420, "ushr v0.2d, v1.2d, #64"),
-            check(0x0f081420, "ssra v0.8b, v1.8b, #8"),
-            check(0x6f0f2420, "urshr v0.16b, v1.16b, #1"),
-            check(0x0f103420, "srsra v0.4h, v1.4h, #16"),
-            check(0x2f203420, "ursra v0.2s, v1.2s, #32"),
-            check(0x6f404420, "sri v0.2d, v1.2d, #64"),
-            check(0x4f7f5420, "shl v0.2d, v1.2d, #63"),
-            check(0x2f085420, "sli v0.8b, v1.8b, #0"),
-            check(0x4f3f7420, "sqshl v0.4s, v1.4s, #31"),
-            check(0x6f1f7420, "uqshl v0.8h, v1.8h, #15"),
-            check(0x6f0f6420, "sqshlu v0.16b, v1.16b, #7"),
-            check(0x0f088420, "shrn v0.8b, v1.8h, #8"),
-            check(0x4f0f8c20, "rshrn2 v0.16b, v1.8h, #1"),
-            check(0x0f109420, "sqshrn v0.4h, v1.4s, #16"),
-            check(0x4f209c20, "sqrshrn2 v0.4s, v1.2d, #32"),
-            check(0x2f3f9420, "uqshrn v0.2s, v1.2d, #1"),
-            check(0x2f0d9c20, "uqrshrn v0.8b, v1.8h, #3"),
-            check(0x2f1b8420, "sqshrun v0.4h, v1.4s, #5"),
-            check(0x6f088c20, "sqrshrun2 v0.16b, v1.8h, #8"),
-            check(0x0f08a420, "sxtl v0.8h, v1.8b"),
-            check(0x4f1fa420, "sshll2 v0.4s, v1.8h, #15"),
-            check(0x2f20a420, "uxtl v0.2d, v1.2s"),
-            check(0x6f3fa420, "ushll2 v0.2d, v1.4s, #31"),
-            check(0x4f3de420, "scvtf v0.4s, v1.4s, #3"),
-            check(0x6f40e420, "ucvtf v0.2d, v1.2d, #64"),
-            check(0x0f20fc20, "fcvtzs v0.2s, v1.2s, #32"),
-            check(0x6f3ffc20, "fcvtzu v0.4s, v1.4s, #1"),
-            check(0x4f10a420, "sxtl2 v0.4s, v1.8h"),
-            check(0x6f08a420, "uxtl2 v0.8h, v1.16b"),
-            check(0x2f13a420, "ushll v0.4s, v1.4h, #3"),
-        ],
-    ),
-    (
-        "CRYPTO_aes",
-        &[
-            check(0x4e284820, "aese v0.16b, v1.16b"),
-            check(0x4e285862, "aesd v2.16b, v3.16b"),
-            check(0x4e2868a4, "aesmc v4.16b, v5.16b"),
-            check(0x4e287bdf, "aesimc v31.16b, v30.16b"),
-        ],
-    ),
-    (
-        "CRYPTO_sha3",
-        &[
-            check(0x5e020020, "sha1c q0, s1, v2.4s"),
-            check(0x5e051083, "sha1p q3, s4, v5.4s"),
-            check(0x5e0820e6, "sha1m q6, s7, v8.4s"),
-            check(0x5e023020, "sha1su0 v0.4s, v1.4s, v2.4s"),
-            check(0x5e024020, "sha256h q0, q1, v2.4s"),
-            check(0x5e055083, "sha256h2 q3, q4, v5.4s"),
-            check(0x5e1f6020, "sha256su1 v0.4s, v1.4s, v31.4s"),
-        ],
-    ),
-    (
-        "CRYPTO_sha2",
-        &[
-            check(0x5e280820, "sha1h s0, s1"),
-            check(0x5e281820, "sha1su1 v0.4s, v1.4s"),
-            check(0x5e282bfe, "sha256su0 v30.4s, v31.4s"),
-        ],
-    ),
-    (
-        "SIMD_3diff",
-        &[
-            check(0x0e220020, "saddl v0.8h, v1.8b, v2.8b"),
-            check(0x4e620020, "saddl2 v0.4s, v1.8h, v2.8h"),
-            check(0x2ea21020, "uaddw v0.2d, v1.2d, v2.2s"),
-            check(0x6e223020, "usubw2 v0.8h, v1.8h, v2.16b"),
-            check(0x0e622020, "ssubl v0.4s, v1.4h, v2.4h"),
-            check(0x0e224020, "addhn v0.8b, v1.8h, v2.8h"),
-            check(0x6e224020, "raddhn2 v0.16b, v1.8h, v2.8h"),
-            check(0x0ea26020, "subhn v0.2s, v1.2d, v2.2d"),
-            check(0x6e626020, "rsubhn2 v0.8h, v1.4s, v2.4s"),
-            check(0x0e625020, "sabal v0.4s, v1.4h, v2.4h"),
-            check(0x6ea27020, "uabdl2 v0.2d, v1.4s, v2.4s"),
-            check(0x0e228020, "smlal v0.8h, v1.8b, v2.8b"),
-            check(0x6e62a020, "umlsl2 v0.4s, v1.8h, v2.8h"),
-            check(0x0e629020, "sqdmlal v0.4s, v1.4h, v2.4h"),
-            check(0x4ea2b020, "sqdmlsl2 v0.2d, v1.4s, v2.4s"),
-            check(0x0ea2c020, "smull v0.2d, v1.2s, v2.2s"),
-            check(0x6e22c020, "umull2 v0.8h, v1.16b, v2.16b"),
-            check(0x0e62d020, "sqdmull v0.4s, v1.4h, v2.4h"),
-            check(0x0e22e020, "pmull v0.8h, v1.8b, v2.8b"),
-            check(0x4e22e020, "pmull2 v0.8h, v1.16b, v2.16b"),
-            check(0x0ee2e020, "pmull v0.1q, v1.1d, v2.1d"),
-            check(0x4ee5e083, "pmull2 v3.1q, v4.2d, v5.2d"),
-        ],
-    ),
 ];
+
+/// The golden cases of this file and of `disasm_tests_simd.rs` (scalar FP, Advanced SIMD,
+/// Crypto).
+fn all() -> impl Iterator<Item = &'static (&'static str, &'static [Case])> {
+    GOLDEN.iter().chain(simd::GOLDEN_FP_SIMD)
+}
 
 #[test]
 fn golden_text_is_objdumps() {
     let mut wrong = Vec::new();
-    for &(_, cases) in GOLDEN {
+    for &(_, cases) in all() {
         for c in cases {
             let ours = Disasm::new(c.word, c.pc).to_string();
             if ours != c.text {
@@ -1523,7 +1070,7 @@ fn golden_text_is_objdumps() {
 
 #[test]
 fn golden_cases_decode_to_their_table_line() {
-    for &(line, cases) in GOLDEN {
+    for &(line, cases) in all() {
         for c in cases {
             assert_eq!(decode(c.word).encoding_name(), line, "{:#010x} (`{}`)", c.word, c.text);
         }
@@ -1533,7 +1080,7 @@ fn golden_cases_decode_to_their_table_line() {
 #[test]
 fn golden_cases_cover_every_table_line() {
     let decoded: std::collections::BTreeSet<&str> =
-        GOLDEN.iter().flat_map(|&(_, cases)| cases).map(|c| decode(c.word).encoding_name()).collect();
+        all().flat_map(|&(_, cases)| cases).map(|c| decode(c.word).encoding_name()).collect();
     let missing: Vec<&str> = ENCODINGS.iter().map(|&(name, ..)| name).filter(|name| !decoded.contains(name)).collect();
     assert!(missing.is_empty(), "table lines without a golden case: {missing:?}");
     assert!(decoded.contains("UNDEFINED"), "no golden case of an undefined word");
@@ -1542,7 +1089,7 @@ fn golden_cases_cover_every_table_line() {
 #[test]
 fn golden_words_are_distinct() {
     let mut seen = std::collections::HashSet::new();
-    for &(_, cases) in GOLDEN {
+    for &(_, cases) in all() {
         for c in cases {
             assert!(seen.insert((c.word, c.pc)), "{:#010x} @ {:#x} appears twice", c.word, c.pc);
         }
