@@ -435,6 +435,32 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
                 set(line, &mut word, "u", 0);
                 set(line, &mut word, "opcode", 14);
             }
+            "SIMD_elem" => {
+                let (u, opcode, size) = [
+                    (0, 1, 2),
+                    (0, 5, 3),
+                    (0, 9, 2),
+                    (1, 9, 3),
+                    (0, 8, 1),
+                    (1, 0, 2),
+                    (1, 4, 1),
+                    (0, 12, 2),
+                    (0, 13, 1),
+                    (0, 2, 1),
+                    (1, 6, 2),
+                    (0, 3, 1),
+                    (0, 7, 2),
+                    (1, 10, 1),
+                    (0, 11, 2),
+                ][(k1 % 15) as usize];
+                set(line, &mut word, "u", u);
+                set(line, &mut word, "opcode", opcode);
+                set(line, &mut word, "size", size);
+                if size == 3 {
+                    set(line, &mut word, "q", 1);
+                    set(line, &mut word, "l", 0);
+                }
+            }
             "SIMD_across" if k3 % 2 == 0 => {
                 set(line, &mut word, "size", k1 % 3);
                 set(line, &mut word, "opcode", [0x03, 0x0a, 0x1a, 0x1b, 0x0c, 0x0f][(k1 >> 2) as usize % 6]);

@@ -262,6 +262,16 @@ pub fn is_allocated(insn: &Insn) -> bool {
             (_, 0..=8 | 10 | 12) => size != 3,
             _ => false,
         },
+        // Vector x indexed element: integer forms on halfwords and words; FP forms (size 1x) in
+        // single or double precision (double: L = 0, Q = 1).
+        Insn::SimdElem { q, u, size, l, opcode, .. } => {
+            let fp = size >> 1 == 1 && (size & 1 == 0 || (l == 0 && q == 1));
+            match (u, opcode) {
+                (0, 1 | 5 | 9) | (1, 9) => fp,
+                (0, 2 | 3 | 6 | 7 | 8 | 10..=13) | (1, 0 | 2 | 4 | 6 | 10) => size == 1 || size == 2,
+                _ => false,
+            }
+        }
         // C4.1.6 Cryptographic AES and SHA (the Crypto extension of the Cortex-A57): size 00.
         Insn::CryptoAes { size, opcode, .. } => size == 0 && (4..=7).contains(&opcode),
         Insn::CryptoSha3 { size, opcode, .. } => size == 0 && opcode < 7,

@@ -38,7 +38,7 @@ mod loadstore;
 mod simd;
 /// Shapes of the Advanced SIMD structure loads and stores (C4.1.4).
 pub mod simd_shapes {
-    pub use super::simd::{multi_shape, single_lane};
+    pub use super::simd::{element_operand, long_by_element, multi_shape, single_lane};
 }
 mod sysreg_names;
 
@@ -170,7 +170,8 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::CryptoAes { .. }
         | I::CryptoSha3 { .. }
         | I::CryptoSha2 { .. }
-        | I::Simd3diff { .. } => simd::simd(w, insn),
+        | I::Simd3diff { .. }
+        | I::SimdElem { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

@@ -1034,6 +1034,9 @@ const GOLDEN: &[(&str, &[Case])] = &[
             check(0x0ee20020, ".inst 0x0ee20020 ; undefined"),
             check(0x0e62e020, ".inst 0x0e62e020 ; undefined"),
             check(0x2e62d020, ".inst 0x2e62d020 ; undefined"),
+            // By element: MUL on bytes, FMLA .2d with L set.
+            check(0x4f028020, ".inst 0x4f028020 ; undefined"),
+            check(0x4fe21020, ".inst 0x4fe21020 ; undefined"),
             // Scalar FP: ftype 10, FCVT to its own type, 32-bit fixed point with scale < 32.
             // (FP16 arithmetic, FRINT32Z and FJCVTZS, which objdump names, are in
             // `objdump_diff.rs`'s later-extension list.)

@@ -12,7 +12,7 @@ pub mod disasm;
 
 /// Encoding helpers shared by the disassembler and the executor.
 pub mod disasm_support {
-    pub use crate::disasm::simd_shapes::{multi_shape, single_lane};
+    pub use crate::disasm::simd_shapes::{element_operand, long_by_element, multi_shape, single_lane};
 }
 #[cfg(test)]
 mod isagen;

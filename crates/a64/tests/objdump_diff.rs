@@ -109,6 +109,9 @@ fn known_difference(word: u32, ours: &str, theirs: &str) -> Option<&'static str>
     }
     let same_mnemonic = ours.split(' ').next() == theirs.split(' ').next();
     match decode(word) {
+        Insn::Undefined { .. } if (word >> 25) & 7 == 7 && later_simd(theirs) => {
+            Some("Advanced SIMD of a later extension (RDM, FCMA, DotProd, I8MM, BF16, SHA3, SM3/SM4)")
+        }
         Insn::Undefined { .. } if (word >> 25) & 7 == 7 && later_fp(theirs) => {
             Some("FP of a later extension (FP16 arithmetic, FJCVTZS, FRINT32/64, BFCVT)")
         }
@@ -125,6 +128,47 @@ fn known_difference(word: u32, ours: &str, theirs: &str) -> Option<&'static str>
         Insn::Sys { .. } if ours.starts_with("sys ") => Some("SYS operation of a later extension"),
         _ => None,
     }
+}
+
+/// Whether objdump's text names an Advanced SIMD instruction after ARMv8.0.
+fn later_simd(theirs: &str) -> bool {
+    const LATER: &[&str] = &[
+        "sqrdmlah",
+        "sqrdmlsh",
+        "fcmla",
+        "fcadd",
+        "sdot",
+        "udot",
+        "usdot",
+        "sudot",
+        "bfdot",
+        "bfmlalb",
+        "bfmlalt",
+        "bfmmla",
+        "bfcvtn",
+        "bfcvtn2",
+        "smmla",
+        "ummla",
+        "usmmla",
+        "eor3",
+        "bcax",
+        "rax1",
+        "xar",
+        "sha512h",
+        "sha512h2",
+        "sha512su0",
+        "sha512su1",
+        "sm3ss1",
+        "sm3tt1a",
+        "sm3tt1b",
+        "sm3tt2a",
+        "sm3tt2b",
+        "sm3partw1",
+        "sm3partw2",
+        "sm4e",
+        "sm4ekey",
+    ];
+    LATER.contains(&theirs.split(' ').next().unwrap_or(""))
 }
 
 /// Whether objdump's text for an FP word is an instruction after ARMv8.0: a half-precision

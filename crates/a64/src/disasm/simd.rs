@@ -165,6 +165,29 @@ const SHIFT_IMM: [[&str; 32]; 2] = [
     ],
 ];
 
+/// The three-different opcode of a long by-element opcode (S/UMLAL, SQDMLAL, S/UMLSL,
+/// SQDMLSL, S/UMULL, SQDMULL).
+pub fn long_by_element(opcode: u8) -> u8 {
+    match opcode {
+        2 => 8,
+        3 => 9,
+        6 => 10,
+        7 => 11,
+        10 => 12,
+        _ => 13,
+    }
+}
+
+/// The (index, register) of a by-element operand (C4.1.6): halfwords take H:L:M and v0-v15,
+/// words H:L and M:Rm, doublewords H and M:Rm.
+pub fn element_operand(size: u8, l: u8, m: u8, rm: u8, h: u8) -> (u32, u8) {
+    match size & 1 {
+        1 if size == 1 => (u32::from((h << 2) | (l << 1) | m), rm),
+        1 => (u32::from(h), (m << 4) | rm),
+        _ => (u32::from((h << 1) | l), (m << 4) | rm),
+    }
+}
+
 /// (repetitions, structure elements) of a load/store multiple structures opcode.
 pub fn multi_shape(opcode: u8) -> (u8, u8) {
     match opcode {
@@ -401,6 +424,29 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
                 1 | 3 => write!(w, "{name}{two} {}, {}, {}", Vt(rd, size + 1, 1), Vt(rn, size + 1, 1), Vt(rm, size, q)),
                 4 | 6 => write!(w, "{name}{two} {}, {}, {}", Vt(rd, size, q), Vt(rn, size + 1, 1), Vt(rm, size + 1, 1)),
                 _ => write!(w, "{name}{two} {}, {}, {}", Vt(rd, size + 1, 1), Vt(rn, size, q), Vt(rm, size, q)),
+            }
+        }
+        Insn::SimdElem { q, u, size, l, m, rm, opcode, h, rn, rd } => {
+            let (index, reg) = element_operand(size, l, m, rm, h);
+            let two = if q == 1 { "2" } else { "" };
+            let name = match (u, opcode) {
+                (0, 1) => "fmla",
+                (0, 5) => "fmls",
+                (0, 9) => "fmul",
+                (1, 9) => "fmulx",
+                (0, 8) => "mul",
+                (1, 0) => "mla",
+                (1, 4) => "mls",
+                (0, 12) => "sqdmulh",
+                (0, 13) => "sqrdmulh",
+                _ => THREE_DIFF[usize::from(u)][usize::from(long_by_element(opcode))],
+            };
+            let element = Elem(reg, u32::from(size), index);
+            match opcode {
+                2 | 3 | 6 | 7 | 10 | 11 => {
+                    write!(w, "{name}{two} {}, {}, {element}", Vt(rd, size + 1, 1), Vt(rn, size, q))
+                }
+                _ => write!(w, "{name} {}, {}, {element}", Vt(rd, size, q), Vt(rn, size, q)),
             }
         }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),

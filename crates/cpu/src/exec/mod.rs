@@ -7,6 +7,7 @@ mod crypto;
 mod dp;
 mod fp_scalar;
 mod ldst;
+mod simd_elem;
 mod simd_fp;
 mod simd_int;
 mod simd_ldst;
@@ -200,6 +201,9 @@ impl Cpu {
             Insn::CryptoSha3 { size: _, rm, opcode, rn, rd } => self.crypto_sha3(rm, opcode, rn, rd),
             Insn::CryptoSha2 { size: _, opcode, rn, rd } => self.crypto_sha2(opcode, rn, rd),
             Insn::Simd3diff { q, u, size, rm, opcode, rn, rd } => self.simd_3diff(q, u, size, rm, opcode, rn, rd),
+            Insn::SimdElem { q, u, size, l, m, rm, opcode, h, rn, rd } => {
+                self.simd_elem(q, u, size, l, m, rm, opcode, h, rn, rd)
+            }
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {

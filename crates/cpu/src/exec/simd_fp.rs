@@ -51,10 +51,18 @@ impl Cpu {
         rd: u8,
     ) -> ExecResult {
         self.check_fp_enabled()?;
+        let vm = self.v[usize::from(rm) & 31];
+        self.three_same_fp(q, u, a, sz, vm, opcode, rn, rd);
+        Ok(Step::Next)
+    }
+
+    /// Three same (floating-point) with `vm` as the second operand (a register or a replicated
+    /// element).
+    pub(crate) fn three_same_fp(&mut self, q: u8, u: u8, a: u8, sz: u8, vm: u128, opcode: u8, rn: u8, rd: u8) {
         let fmt = if sz == 1 { Fmt::D } else { Fmt::S };
         let esize = fmt.bits();
         let count = lanes(q, esize);
-        let (vn, vm) = (self.v[usize::from(rn) & 31], self.v[usize::from(rm) & 31]);
+        let vn = self.v[usize::from(rn) & 31];
         let d = usize::from(rd) & 31;
         let old = self.v[d];
         let (fpcr, mut flags) = (self.fpcr(), 0);
@@ -70,6 +78,5 @@ impl Cpu {
         }
         self.v[d] = result;
         self.fp_flags(flags);
-        Ok(Step::Next)
     }
 }

@@ -153,7 +153,15 @@ impl Cpu {
     /// C4.1.6 Advanced SIMD three same (integer).
     pub(crate) fn simd_3same(&mut self, q: u8, u: u8, size: u8, rm: u8, opcode: u8, rn: u8, rd: u8) -> ExecResult {
         self.check_fp_enabled()?;
-        let (a, b) = (self.v[usize::from(rn) & 31], self.v[usize::from(rm) & 31]);
+        let b = self.v[usize::from(rm) & 31];
+        self.three_same_int(q, u, size, b, opcode, rn, rd);
+        Ok(Step::Next)
+    }
+
+    /// Three same (integer) with `b` as the second operand: a register, or (by element) a
+    /// replicated element.
+    pub(crate) fn three_same_int(&mut self, q: u8, u: u8, size: u8, b: u128, opcode: u8, rn: u8, rd: u8) {
+        let a = self.v[usize::from(rn) & 31];
         let d = usize::from(rd) & 31;
         let old = self.v[d];
         if opcode == 3 {
@@ -169,7 +177,7 @@ impl Cpu {
                 _ => old ^ ((old ^ a) & !b),
             };
             self.v[d] = sized(result, q);
-            return Ok(Step::Next);
+            return;
         }
         let esize = 8u32 << size;
         let count = lanes(q, esize);
@@ -205,7 +213,6 @@ impl Cpu {
         }
         self.v[d] = result;
         self.set_qc(qc);
-        Ok(Step::Next)
     }
 }
 
@@ -225,14 +232,21 @@ impl Cpu {
     /// multiply(-accumulate) long, saturating doubling multiplies, PMULL.
     pub(crate) fn simd_3diff(&mut self, q: u8, u: u8, size: u8, rm: u8, opcode: u8, rn: u8, rd: u8) -> ExecResult {
         self.check_fp_enabled()?;
-        let (vn, vm) = (self.v[usize::from(rn) & 31], self.v[usize::from(rm) & 31]);
+        let vm = self.v[usize::from(rm) & 31];
+        self.three_diff(q, u, size, vm, opcode, rn, rd);
+        Ok(Step::Next)
+    }
+
+    /// Three different with `vm` as the second operand (a register or a replicated element).
+    pub(crate) fn three_diff(&mut self, q: u8, u: u8, size: u8, vm: u128, opcode: u8, rn: u8, rd: u8) {
+        let vn = self.v[usize::from(rn) & 31];
         let d = usize::from(rd) & 31;
         let old = self.v[d];
         let unsigned = u == 1;
         if opcode == 14 && size == 3 {
             // PMULL/PMULL2 (1Q): the selected doublewords.
             self.v[d] = poly_mul_wide(elem(vn, u32::from(q), 64), elem(vm, u32::from(q), 64));
-            return Ok(Step::Next);
+            return;
         }
         let esize = 8u32 << size;
         let wide = 2 * esize;
@@ -250,7 +264,7 @@ impl Cpu {
                 set_elem(&mut result, part + i, esize, (sum.wrapping_add(round) & emask(wide)) >> esize);
             }
             self.v[d] = result;
-            return Ok(Step::Next);
+            return;
         }
         for i in 0..count {
             let b = int(elem(vm, part + i, esize), esize, unsigned);
@@ -289,7 +303,6 @@ impl Cpu {
         }
         self.v[d] = result;
         self.set_qc(qc);
-        Ok(Step::Next)
     }
 }
 
