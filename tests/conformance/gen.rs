@@ -461,6 +461,138 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
                     set(line, &mut word, "l", 0);
                 }
             }
+            "SIMD_s3same" => {
+                let (u, opcode) = [
+                    (0, 0x01),
+                    (1, 0x05),
+                    (0, 0x06),
+                    (1, 0x07),
+                    (0, 0x08),
+                    (1, 0x09),
+                    (0, 0x0a),
+                    (1, 0x0b),
+                    (0, 0x10),
+                    (1, 0x11),
+                    (0, 0x16),
+                    (1, 0x16),
+                    (0, 0x1b),
+                    (0, 0x1c),
+                    (0, 0x1f),
+                    (1, 0x1a),
+                    (1, 0x1c),
+                    (1, 0x1d),
+                ][(k1 % 18) as usize];
+                set(line, &mut word, "u", u);
+                set(line, &mut word, "opcode", opcode);
+                match opcode {
+                    0x06..=0x08 | 0x0a | 0x10 | 0x11 => set(line, &mut word, "size", 3),
+                    0x16 => set(line, &mut word, "size", 1 + k2 % 2),
+                    0x1a => set(line, &mut word, "size", 2 + k2 % 2),
+                    0x1b | 0x1c if u == 0 => set(line, &mut word, "size", k2 % 2),
+                    _ => {}
+                }
+            }
+            "SIMD_s3diff" => {
+                set(line, &mut word, "u", 0);
+                set(line, &mut word, "opcode", [9, 11, 13][(k1 % 3) as usize]);
+                set(line, &mut word, "size", 1 + k2 % 2);
+            }
+            "SIMD_s2misc" => {
+                let (u, opcode) = [
+                    (0, 0x03),
+                    (1, 0x07),
+                    (0, 0x08),
+                    (1, 0x09),
+                    (0, 0x0a),
+                    (1, 0x0b),
+                    (0, 0x14),
+                    (1, 0x12),
+                    (1, 0x14),
+                    (1, 0x16),
+                    (0, 0x0c),
+                    (1, 0x0d),
+                    (0, 0x1a),
+                    (1, 0x1b),
+                    (0, 0x1c),
+                    (1, 0x1d),
+                    (0, 0x1f),
+                    (0, 0x1d),
+                ][(k1 % 18) as usize];
+                set(line, &mut word, "u", u);
+                set(line, &mut word, "opcode", opcode);
+                match opcode {
+                    0x08..=0x0b => set(line, &mut word, "size", 3),
+                    0x12 | 0x14 => set(line, &mut word, "size", k2 % 3),
+                    0x16 => set(line, &mut word, "size", 1),
+                    0x0c | 0x0d | 0x1f => set(line, &mut word, "size", 2 + k2 % 2),
+                    0x1c => set(line, &mut word, "size", k2 % 2),
+                    _ => {}
+                }
+            }
+            "SIMD_spairwise" => {
+                let (u, opcode) = [(0, 0x1b), (1, 0x0c), (1, 0x0d), (1, 0x0f)][(k1 % 4) as usize];
+                set(line, &mut word, "u", u);
+                set(line, &mut word, "opcode", opcode);
+                let size = if u == 0 {
+                    3
+                } else if opcode == 0x0d {
+                    k2 % 2
+                } else {
+                    k2 % 4
+                };
+                set(line, &mut word, "size", size);
+            }
+            "SIMD_scopy" => {
+                set(line, &mut word, "op", 0);
+                set(line, &mut word, "imm4", 0);
+            }
+            "SIMD_sshift_imm" => {
+                let (u, opcode) = [
+                    (0, 0x00),
+                    (1, 0x02),
+                    (0, 0x04),
+                    (1, 0x06),
+                    (0, 0x0a),
+                    (1, 0x08),
+                    (1, 0x0a),
+                    (0, 0x0e),
+                    (1, 0x0c),
+                    (0, 0x12),
+                    (1, 0x13),
+                    (1, 0x10),
+                    (1, 0x11),
+                    (0, 0x1c),
+                    (1, 0x1f),
+                ][(k1 % 15) as usize];
+                set(line, &mut word, "u", u);
+                set(line, &mut word, "opcode", opcode);
+                let immh = get(line, word, "immh").unwrap_or(1);
+                match opcode {
+                    0x00..=0x0a => set(line, &mut word, "immh", 8 | immh),
+                    0x10..=0x13 => set(line, &mut word, "immh", (immh & 7).max(1)),
+                    0x1c | 0x1f => set(line, &mut word, "immh", immh | 4),
+                    _ => set(line, &mut word, "immh", immh.max(1)),
+                }
+            }
+            "SIMD_selem" => {
+                let (u, opcode, size) = [
+                    (0, 1, 2),
+                    (0, 5, 3),
+                    (0, 9, 2),
+                    (1, 9, 3),
+                    (0, 3, 1),
+                    (0, 7, 2),
+                    (0, 11, 1),
+                    (0, 12, 2),
+                    (0, 13, 1),
+                ][(k1 % 9) as usize];
+                set(line, &mut word, "u", u);
+                set(line, &mut word, "opcode", opcode);
+                set(line, &mut word, "size", size);
+                if size == 3 {
+                    set(line, &mut word, "l", 0);
+                }
+            }
             "SIMD_across" if k3 % 2 == 0 => {
                 set(line, &mut word, "size", k1 % 3);
                 set(line, &mut word, "opcode", [0x03, 0x0a, 0x1a, 0x1b, 0x0c, 0x0f][(k1 >> 2) as usize % 6]);

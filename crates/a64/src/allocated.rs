@@ -244,7 +244,7 @@ pub fn is_allocated(insn: &Insn) -> bool {
         // 64-bit destination (source) elements, and the fixed-point conversions take single
         // (immh = 01xx) or double (1xxx, with Q) precision.
         Insn::SimdShiftImm { q, u, immh, opcode, .. } => {
-            let hsb = 31 - u32::from(immh).leading_zeros();
+            let hsb = u32::from(immh).checked_ilog2().unwrap_or(0);
             immh != 0
                 && match (u, opcode) {
                     (_, 0x00 | 0x02 | 0x04 | 0x06 | 0x0a | 0x0e) | (1, 0x08 | 0x0c) => hsb < 3 || q == 1,
@@ -272,6 +272,67 @@ pub fn is_allocated(insn: &Insn) -> bool {
                 _ => false,
             }
         }
+        // Scalar three same: the non-saturating integer operations only on D, the saturating
+        // ones on any size, the doubling multiplies on H and S, and the FP operations FMULX,
+        // FCMEQ, FRECPS, FRSQRTS, FABD, FCMGE, FCMGT, FACGE, FACGT.
+        Insn::SimdS3same { u, size, opcode, .. } => {
+            let a = size >> 1;
+            match (u, opcode) {
+                (_, 0x01 | 0x05 | 0x09 | 0x0b) => true,
+                (_, 0x06 | 0x07 | 0x08 | 0x0a | 0x10 | 0x11) => size == 3,
+                (_, 0x16) => size == 1 || size == 2,
+                (0, 0x1b | 0x1c) => a == 0,
+                (0, 0x1f) | (1, 0x1c | 0x1d) => true,
+                (1, 0x1a) => a == 1,
+                _ => false,
+            }
+        }
+        // Scalar three different: SQDMLAL, SQDMLSL, SQDMULL on H and S.
+        Insn::SimdS3diff { u, size, opcode, .. } => u == 0 && matches!(opcode, 9 | 11 | 13) && (size == 1 || size == 2),
+        // Scalar two-register miscellaneous.
+        Insn::SimdS2misc { u, size, opcode, .. } => {
+            let a = size >> 1;
+            match (u, opcode) {
+                (_, 0x03 | 0x07) => true,
+                (_, 0x08 | 0x09 | 0x0b) | (0, 0x0a) => size == 3,
+                (0, 0x14) | (1, 0x12 | 0x14) => size != 3,
+                (1, 0x16) => size == 1,
+                (_, 0x0c | 0x0d) | (0, 0x0e) => a == 1,
+                (_, 0x1a | 0x1b | 0x1d) => true,
+                (_, 0x1c) => a == 0,
+                (0, 0x1f) => a == 1,
+                _ => false,
+            }
+        }
+        // Scalar pairwise: ADDP (D), FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP.
+        Insn::SimdSpairwise { u, size, opcode, .. } => match (u, opcode) {
+            (0, 0x1b) => size == 3,
+            (1, 0x0c | 0x0f) => true,
+            (1, 0x0d) => size < 2,
+            _ => false,
+        },
+        // Scalar DUP (element): imm4 0000.
+        Insn::SimdScopy { op, imm5, imm4, .. } => op == 0 && imm4 == 0 && imm5 & 15 != 0,
+        // Scalar shift by immediate: the non-saturating shifts only on D, the narrowing ones
+        // from sources of at most 64 bits, the fixed-point conversions on S and D.
+        Insn::SimdSshiftImm { u, immh, opcode, .. } => {
+            let hsb = u32::from(immh).checked_ilog2().unwrap_or(0);
+            immh != 0
+                && match (u, opcode) {
+                    (_, 0x00 | 0x02 | 0x04 | 0x06 | 0x0a) | (1, 0x08) => hsb == 3,
+                    (_, 0x0e) | (1, 0x0c) => true,
+                    (0, 0x12 | 0x13) | (1, 0x10..=0x13) => hsb < 3,
+                    (_, 0x1c | 0x1f) => hsb >= 2,
+                    _ => false,
+                }
+        }
+        // Scalar x indexed element: SQDMLAL, SQDMLSL, SQDMULL, SQDMULH, SQRDMULH on H and S;
+        // FMLA, FMLS, FMUL, FMULX on S and D (D with L = 0).
+        Insn::SimdSelem { u, size, l, opcode, .. } => match (u, opcode) {
+            (0, 1 | 5 | 9) | (1, 9) => size >> 1 == 1 && (size & 1 == 0 || l == 0),
+            (0, 3 | 7 | 11 | 12 | 13) => size == 1 || size == 2,
+            _ => false,
+        },
         // C4.1.6 Cryptographic AES and SHA (the Crypto extension of the Cortex-A57): size 00.
         Insn::CryptoAes { size, opcode, .. } => size == 0 && (4..=7).contains(&opcode),
         Insn::CryptoSha3 { size, opcode, .. } => size == 0 && opcode < 7,

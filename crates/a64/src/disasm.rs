@@ -171,7 +171,14 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::CryptoSha3 { .. }
         | I::CryptoSha2 { .. }
         | I::Simd3diff { .. }
-        | I::SimdElem { .. } => simd::simd(w, insn),
+        | I::SimdElem { .. }
+        | I::SimdS3same { .. }
+        | I::SimdS3diff { .. }
+        | I::SimdS2misc { .. }
+        | I::SimdSpairwise { .. }
+        | I::SimdScopy { .. }
+        | I::SimdSshiftImm { .. }
+        | I::SimdSelem { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

@@ -1037,6 +1037,11 @@ const GOLDEN: &[(&str, &[Case])] = &[
             // By element: MUL on bytes, FMLA .2d with L set.
             check(0x4f028020, ".inst 0x4f028020 ; undefined"),
             check(0x4fe21020, ".inst 0x4fe21020 ; undefined"),
+            // Scalar: ADD on bytes, ABS on words, DUP (general) form, SSHR of a byte.
+            check(0x5e228420, ".inst 0x5e228420 ; undefined"),
+            check(0x5ea0b820, ".inst 0x5ea0b820 ; undefined"),
+            check(0x5e010c20, ".inst 0x5e010c20 ; undefined"),
+            check(0x5f0f0420, ".inst 0x5f0f0420 ; undefined"),
             // Scalar FP: ftype 10, FCVT to its own type, 32-bit fixed point with scale < 32.
             // (FP16 arithmetic, FRINT32Z and FJCVTZS, which objdump names, are in
             // `objdump_diff.rs`'s later-extension list.)

@@ -231,6 +231,15 @@ impl fmt::Display for Vt {
     }
 }
 
+/// A scalar SIMD&FP register of element size `size`: `b3`, `h3`, `s3`, `d3`.
+struct Sc(u8, u8);
+
+impl fmt::Display for Sc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", ELEMENT[usize::from(self.0 & 3)], self.1)
+    }
+}
+
 /// A vector element, `v3.s[1]`.
 struct Elem(u8, u32, u32);
 
@@ -383,7 +392,7 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
             post_index(w, p, rm, u32::from(selem) << scale)
         }
         Insn::SimdShiftImm { q, u, immh, immb, opcode, rn, rd } => {
-            let size = (31 - u32::from(immh).leading_zeros()).min(3) as u8;
+            let size = u32::from(immh).checked_ilog2().unwrap_or(0).min(3) as u8;
             let esize = 8u32 << size;
             let imm = (u32::from(immh) << 3) | u32::from(immb);
             let right = (2 * esize).wrapping_sub(imm);
@@ -447,6 +456,99 @@ pub(super) fn simd(w: &mut dyn Write, insn: &Insn) -> fmt::Result {
                     write!(w, "{name}{two} {}, {}, {element}", Vt(rd, size + 1, 1), Vt(rn, size, q))
                 }
                 _ => write!(w, "{name} {}, {}, {element}", Vt(rd, size, q), Vt(rn, size, q)),
+            }
+        }
+        Insn::SimdS3same { u, size, rm, opcode, rn, rd } => {
+            if opcode >= 0x18 {
+                let name = THREE_SAME_FP[usize::from(u)][usize::from(opcode & 7)][usize::from(size >> 1)];
+                let r = |n: u8| Sc(2 + (size & 1), n);
+                return write!(w, "{name} {}, {}, {}", r(rd), r(rn), r(rm));
+            }
+            let name = THREE_SAME[usize::from(u)][usize::from(opcode & 31)];
+            write!(w, "{name} {}, {}, {}", Sc(size, rd), Sc(size, rn), Sc(size, rm))
+        }
+        Insn::SimdS3diff { size, rm, opcode, rn, rd, .. } => {
+            let name = THREE_DIFF[0][usize::from(opcode & 15)];
+            write!(w, "{name} {}, {}, {}", Sc(size + 1, rd), Sc(size, rn), Sc(size, rm))
+        }
+        Insn::SimdS2misc { u, size, opcode, rn, rd } => {
+            let fp = Sc(2 + (size & 1), 0).0;
+            match (u, opcode) {
+                (_, 0x0c..=0x0e) => {
+                    let name = match (u, opcode) {
+                        (0, 0x0c) => "fcmgt",
+                        (1, 0x0c) => "fcmge",
+                        (0, 0x0d) => "fcmeq",
+                        (1, 0x0d) => "fcmle",
+                        _ => "fcmlt",
+                    };
+                    write!(w, "{name} {}, {}, #0.0", Sc(fp, rd), Sc(fp, rn))
+                }
+                (0, 0x1f) => write!(w, "frecpx {}, {}", Sc(fp, rd), Sc(fp, rn)),
+                (_, 0x18..=0x1f) => {
+                    let name = TWO_MISC_FP[usize::from(u)][usize::from(opcode - 0x18)][usize::from(size >> 1)];
+                    write!(w, "{name} {}, {}", Sc(fp, rd), Sc(fp, rn))
+                }
+                (_, 0x16) => write!(w, "fcvtxn {}, {}", Sc(2, rd), Sc(3, rn)),
+                (_, 0x12 | 0x14) => {
+                    let name = TWO_MISC[usize::from(u)][usize::from(opcode)];
+                    write!(w, "{name} {}, {}", Sc(size, rd), Sc(size + 1, rn))
+                }
+                (_, 0x08..=0x0a) => {
+                    let name = TWO_MISC[usize::from(u)][usize::from(opcode)];
+                    write!(w, "{name} {}, {}, #0", Sc(size, rd), Sc(size, rn))
+                }
+                _ => {
+                    let name = TWO_MISC[usize::from(u)][usize::from(opcode & 31)];
+                    write!(w, "{name} {}, {}", Sc(size, rd), Sc(size, rn))
+                }
+            }
+        }
+        Insn::SimdSpairwise { u, size, opcode, rn, rd } => {
+            if u == 0 {
+                return write!(w, "addp d{rd}, v{rn}.2d");
+            }
+            let name = match (opcode, size >> 1) {
+                (0x0c, 0) => "fmaxnmp",
+                (0x0c, _) => "fminnmp",
+                (0x0d, _) => "faddp",
+                (_, 0) => "fmaxp",
+                _ => "fminp",
+            };
+            let sz = size & 1;
+            write!(w, "{name} {}, {}", Sc(2 + sz, rd), Vt(rn, 2 + sz, sz))
+        }
+        Insn::SimdScopy { imm5, rn, rd, .. } => {
+            let size = (imm5 & 15).trailing_zeros().min(3);
+            write!(w, "mov {}, {}", Sc(size as u8, rd), Elem(rn, size, u32::from(imm5) >> (size + 1)))
+        }
+        Insn::SimdSshiftImm { u, immh, immb, opcode, rn, rd } => {
+            let size = u32::from(immh).checked_ilog2().unwrap_or(0).min(3) as u8;
+            let esize = 8u32 << size;
+            let imm = (u32::from(immh) << 3) | u32::from(immb);
+            let (right, left) = ((2 * esize).wrapping_sub(imm), imm.wrapping_sub(esize));
+            let name = SHIFT_IMM[usize::from(u)][usize::from(opcode & 31)];
+            match opcode {
+                0x10..=0x13 => write!(w, "{name} {}, {}, #{right}", Sc(size, rd), Sc(size + 1, rn)),
+                0x0a | 0x0c | 0x0e => write!(w, "{name} {}, {}, #{left}", Sc(size, rd), Sc(size, rn)),
+                _ => write!(w, "{name} {}, {}, #{right}", Sc(size, rd), Sc(size, rn)),
+            }
+        }
+        Insn::SimdSelem { u, size, l, m, rm, opcode, h, rn, rd } => {
+            let (index, reg) = element_operand(size, l, m, rm, h);
+            let element = Elem(reg, u32::from(size), index);
+            let name = match (u, opcode) {
+                (0, 1) => "fmla",
+                (0, 5) => "fmls",
+                (0, 9) => "fmul",
+                (1, 9) => "fmulx",
+                (_, 12) => "sqdmulh",
+                (_, 13) => "sqrdmulh",
+                _ => THREE_DIFF[0][usize::from(long_by_element(opcode))],
+            };
+            match opcode {
+                3 | 7 | 11 => write!(w, "{name} {}, {}, {element}", Sc(size + 1, rd), Sc(size, rn)),
+                _ => write!(w, "{name} {}, {}, {element}", Sc(size, rd), Sc(size, rn)),
             }
         }
         _ => unreachable!("not an Advanced SIMD encoding of this module"),

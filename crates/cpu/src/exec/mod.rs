@@ -13,6 +13,7 @@ mod simd_int;
 mod simd_ldst;
 mod simd_misc;
 mod simd_perm;
+mod simd_scalar;
 mod simd_shift;
 mod system;
 mod vector;
@@ -203,6 +204,17 @@ impl Cpu {
             Insn::Simd3diff { q, u, size, rm, opcode, rn, rd } => self.simd_3diff(q, u, size, rm, opcode, rn, rd),
             Insn::SimdElem { q, u, size, l, m, rm, opcode, h, rn, rd } => {
                 self.simd_elem(q, u, size, l, m, rm, opcode, h, rn, rd)
+            }
+            Insn::SimdS3same { u, size, rm, opcode, rn, rd } => self.simd_s3same(u, size, rm, opcode, rn, rd),
+            Insn::SimdS3diff { u, size, rm, opcode, rn, rd } => self.simd_s3diff(u, size, rm, opcode, rn, rd),
+            Insn::SimdS2misc { u, size, opcode, rn, rd } => self.simd_s2misc(u, size, opcode, rn, rd),
+            Insn::SimdSpairwise { u, size, opcode, rn, rd } => self.simd_spairwise(u, size, opcode, rn, rd),
+            Insn::SimdScopy { op: _, imm5, imm4: _, rn, rd } => self.simd_scopy(imm5, rn, rd),
+            Insn::SimdSshiftImm { u, immh, immb, opcode, rn, rd } => {
+                self.simd_sshift_imm(u, immh, immb, opcode, rn, rd)
+            }
+            Insn::SimdSelem { u, size, l, m, rm, opcode, h, rn, rd } => {
+                self.simd_selem(u, size, l, m, rm, opcode, h, rn, rd)
             }
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };

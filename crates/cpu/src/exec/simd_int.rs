@@ -4,7 +4,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use super::vector::{elem, emask, lanes, set_elem, sized};
+use super::vector::{elem, emask, half, lanes, set_elem, sized};
 use super::{sext, ExecResult, Step};
 use crate::state::Cpu;
 use crate::sysreg_table::SysReg;
@@ -250,8 +250,7 @@ impl Cpu {
         }
         let esize = 8u32 << size;
         let wide = 2 * esize;
-        let count = 64 / esize;
-        let part = u32::from(q) * count;
+        let (count, part) = half(q, esize);
         let mut result = 0u128;
         let mut qc = false;
         if opcode == 4 || opcode == 6 {

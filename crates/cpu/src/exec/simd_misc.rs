@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::simd_int::{int, sat, sat_signed};
-use super::vector::{elem, emask, lanes, set_elem};
+use super::vector::{elem, emask, half, lanes, set_elem};
 use super::{sext, ExecResult, Step};
 use crate::fp::{self, Fmt, Fpcr, Relation, Rounding};
 use crate::state::Cpu;
@@ -129,9 +129,9 @@ impl Cpu {
             }
             // XTN, SQXTN, UQXTN, SQXTUN (and the "2" forms into the upper half).
             (_, 0x12) | (_, 0x14) => {
-                let half = 64 / esize;
+                let (count, part) = half(q, esize);
                 result = if q == 1 { old & u128::from(u64::MAX) } else { 0 };
-                for i in 0..half {
+                for i in 0..count {
                     let wide = elem(vn, i, 2 * esize);
                     let value = match (u, opcode) {
                         (0, 0x12) => wide & emask(esize),
@@ -146,7 +146,7 @@ impl Cpu {
                             v
                         }
                     };
-                    set_elem(&mut result, u32::from(q) * half + i, esize, value);
+                    set_elem(&mut result, part + i, esize, value);
                 }
             }
             // SHLL, SHLL2.
@@ -161,11 +161,11 @@ impl Cpu {
                 let (from, to, odd) = if size & 1 == 1 { (Fmt::D, Fmt::S, u == 1) } else { (Fmt::S, Fmt::H, false) };
                 let rounding = if odd { Rounding::Odd } else { fpcr.rounding() };
                 let (wide, narrow) = (from.bits(), to.bits());
-                let half = 64 / narrow;
+                let (count, part) = half(q, narrow);
                 result = if q == 1 { old & u128::from(u64::MAX) } else { 0 };
-                for i in 0..half {
+                for i in 0..count {
                     let value = fp::convert(elem(vn, i, wide), from, to, fpcr, rounding, &mut flags);
-                    set_elem(&mut result, u32::from(q) * half + i, narrow, value);
+                    set_elem(&mut result, part + i, narrow, value);
                 }
             }
             (0, 0x17) => {

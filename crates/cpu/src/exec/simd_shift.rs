@@ -5,7 +5,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::simd_int::{int, sat};
-use super::vector::{elem, emask, lanes, set_elem};
+use super::vector::{elem, emask, half, lanes, set_elem};
 use super::{ExecResult, Step};
 use crate::fp::{self, Fmt, Rounding};
 use crate::state::Cpu;
@@ -30,7 +30,7 @@ impl Cpu {
         rd: u8,
     ) -> ExecResult {
         self.check_fp_enabled()?;
-        let size = 31 - u32::from(immh).leading_zeros();
+        let size = u32::from(immh).checked_ilog2().unwrap_or(0);
         let esize = 8u32 << size;
         let imm = (u32::from(immh) << 3) | u32::from(immb);
         let right = 2 * esize - imm;
@@ -46,10 +46,10 @@ impl Cpu {
         match opcode {
             // Narrowing right shifts: 2 * esize sources into the lower or upper half.
             0x10..=0x13 => {
-                let half = 64 / esize;
+                let (count, part) = half(q, esize);
                 result = if q == 1 { old & u128::from(u64::MAX) } else { 0 };
                 let rounding = opcode & 1 == 1;
-                for i in 0..half {
+                for i in 0..count {
                     let source = elem(vn, i, 2 * esize);
                     let value = match (u, opcode) {
                         (0, 0x10 | 0x11) => shift_right(i128::from(source), right, rounding) as u64 & mask,
@@ -65,7 +65,7 @@ impl Cpu {
                             v
                         }
                     };
-                    set_elem(&mut result, u32::from(q) * half + i, esize, value);
+                    set_elem(&mut result, part + i, esize, value);
                 }
             }
             // SSHLL, USHLL (SXTL, UXTL): widen the lower or upper half, then shift.

@@ -45,10 +45,26 @@ pub(crate) const fn sized(value: u128, q: u8) -> u128 {
     }
 }
 
-/// The number of `esize`-bit elements in a vector of `64 << q` bits.
+/// The `q` the vector handlers take for a scalar operation (C4.1.6 "Advanced SIMD scalar"):
+/// one element, the rest of the destination zeroed.
+pub(crate) const SCALAR: u8 = 2;
+
+/// The number of `esize`-bit elements in a vector of `64 << q` bits (one for [`SCALAR`]).
 #[inline(always)]
 pub(crate) const fn lanes(q: u8, esize: u32) -> u32 {
-    (64 << q) / esize
+    if q == SCALAR {
+        1
+    } else {
+        (64 << q) / esize
+    }
+}
+
+/// For the narrowing, lengthening and "2" forms: the number of narrow elements in a 64-bit half
+/// (one for [`SCALAR`]) and the first element of the half selected by Q.
+#[inline(always)]
+pub(crate) const fn half(q: u8, esize: u32) -> (u32, u32) {
+    let count = if q == SCALAR { 1 } else { 64 / esize };
+    (count, if q == 1 { count } else { 0 })
 }
 
 #[cfg(test)]
