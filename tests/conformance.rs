@@ -79,7 +79,7 @@ use program::Layout;
 use state::{Outcome, SCRATCH_SIZE};
 
 /// Cases per run unless `HYPERSOC_CONFORMANCE_CASES` says otherwise.
-const DEFAULT_CASES: usize = 20_000;
+const DEFAULT_CASES: usize = 40_000;
 const DEFAULT_SEED: u64 = 0x5eed_c0f0_a64a_64a6;
 /// NOP (C6.2 HINT #0), put where a case is skipped.
 const NOP: u32 = 0xd503_201f;
