@@ -3,12 +3,12 @@
 //! double-precision biquad IIR filter, a dot product, division and square root under each
 //! FPCR rounding mode, flush-to-zero and default-NaN behaviour, conversions, and SIMD string
 //! kernels (a memcpy with LD1/ST1 of four registers, a strlen with CMEQ/UMAXV/SHRN, a byte
-//! histogram with TBL and UADALP checksums).
+//! histogram with TBL and UADALP checksums), and SHA-256, AES-128 and PMULL.
 //!
 //! The target is soft-float, so every FP/SIMD instruction is inline assembly on integer bit
 //! patterns; results print as hex bits with FPSR. With the MMU off all data accesses are
 //! Device memory, so the vector loads use byte or element-size accesses (LD1), which are always
-//! aligned.
+//! aligned. The Crypto section checks known answers (FIPS 180-4, FIPS 197) as well.
 
 #![no_std]
 #![no_main]
@@ -403,6 +403,244 @@ fn histogram(rng: &mut Lcg) {
     line("histogram", &[lo, hi]);
 }
 
+/// The SHA-256 round constants (FIPS 180-4, 4.2.2).
+const SHA256_K: [u32; 64] = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+    0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+    0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+    0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2,
+];
+
+/// One SHA-256 compression of `block` (16 big-endian words as integers) into `state`, with
+/// SHA256H, SHA256H2, SHA256SU0 and SHA256SU1.
+fn sha256_block(state: &mut [u32; 8], block: &[u32; 16]) {
+    // SAFETY: reads the block and constants, reads and writes the state; clobbers v0..v4,
+    // v16..v21.
+    unsafe {
+        asm!(
+            ".arch_extension crypto",
+            "ld1 {{v0.4s, v1.4s}}, [{s}]",
+            "ld1 {{v16.4s, v17.4s, v18.4s, v19.4s}}, [{b}]",
+            "mov v20.16b, v0.16b",
+            "mov v21.16b, v1.16b",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v16.4s",
+            "sha256su0 v16.4s, v17.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v16.4s, v18.4s, v19.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v17.4s",
+            "sha256su0 v17.4s, v18.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v17.4s, v19.4s, v16.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v18.4s",
+            "sha256su0 v18.4s, v19.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v18.4s, v16.4s, v17.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v19.4s",
+            "sha256su0 v19.4s, v16.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v19.4s, v17.4s, v18.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v16.4s",
+            "sha256su0 v16.4s, v17.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v16.4s, v18.4s, v19.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v17.4s",
+            "sha256su0 v17.4s, v18.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v17.4s, v19.4s, v16.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v18.4s",
+            "sha256su0 v18.4s, v19.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v18.4s, v16.4s, v17.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v19.4s",
+            "sha256su0 v19.4s, v16.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v19.4s, v17.4s, v18.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v16.4s",
+            "sha256su0 v16.4s, v17.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v16.4s, v18.4s, v19.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v17.4s",
+            "sha256su0 v17.4s, v18.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v17.4s, v19.4s, v16.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v18.4s",
+            "sha256su0 v18.4s, v19.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v18.4s, v16.4s, v17.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v19.4s",
+            "sha256su0 v19.4s, v16.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "sha256su1 v19.4s, v17.4s, v18.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v16.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v17.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v18.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "ld1 {{v4.4s}}, [{k}], #16",
+            "add v4.4s, v4.4s, v19.4s",
+            "mov v2.16b, v0.16b",
+            "sha256h q0, q1, v4.4s",
+            "sha256h2 q1, q2, v4.4s",
+            "add v0.4s, v0.4s, v20.4s",
+            "add v1.4s, v1.4s, v21.4s",
+            "st1 {{v0.4s, v1.4s}}, [{s}]",
+            s = in(reg) state.as_mut_ptr(),
+            b = in(reg) block.as_ptr(),
+            k = inout(reg) SHA256_K.as_ptr() => _,
+            out("v0") _, out("v1") _, out("v2") _, out("v4") _, out("v16") _, out("v17") _, out("v18") _,
+            out("v19") _, out("v20") _, out("v21") _,
+            options(nostack),
+        );
+    }
+}
+
+/// The AES S-box, computed: the inverse in GF(2^8) followed by the affine map (FIPS 197, 5.1.1).
+fn aes_sbox(x: u8) -> u8 {
+    let mul = |mut a: u8, mut b: u8| {
+        let mut p = 0u8;
+        while b != 0 {
+            if b & 1 != 0 {
+                p ^= a;
+            }
+            a = (a << 1) ^ if a & 0x80 != 0 { 0x1b } else { 0 };
+            b >>= 1;
+        }
+        p
+    };
+    let inv = (1..=255u8).find(|&y| x != 0 && mul(x, y) == 1).unwrap_or(0);
+    inv ^ inv.rotate_left(1) ^ inv.rotate_left(2) ^ inv.rotate_left(3) ^ inv.rotate_left(4) ^ 0x63
+}
+
+/// AES-128 of one block with AESE/AESMC, the round keys expanded in integer code (FIPS 197,
+/// 5.2).
+fn aes128_encrypt(key: &[u8; 16], block: &[u8; 16]) -> [u8; 16] {
+    let mut round_keys = [0u8; 176];
+    round_keys[..16].copy_from_slice(key);
+    let mut rcon = 1u8;
+    for i in 4..44 {
+        let mut t = [0u8; 4];
+        t.copy_from_slice(&round_keys[4 * (i - 1)..4 * i]);
+        if i % 4 == 0 {
+            t = [aes_sbox(t[1]) ^ rcon, aes_sbox(t[2]), aes_sbox(t[3]), aes_sbox(t[0])];
+            rcon = (rcon << 1) ^ if rcon & 0x80 != 0 { 0x1b } else { 0 };
+        }
+        for j in 0..4 {
+            round_keys[4 * i + j] = round_keys[4 * (i - 4) + j] ^ t[j];
+        }
+    }
+    let mut out = *block;
+    // SAFETY: reads the 176 bytes of round keys and 16 of state, writes 16; clobbers v0..v1.
+    unsafe {
+        asm!(
+            ".arch_extension crypto",
+            "ld1 {{v0.16b}}, [{o}]",
+            "mov {n}, #9",
+            "2:",
+            "ld1 {{v1.16b}}, [{k}], #16",
+            "aese v0.16b, v1.16b",
+            "aesmc v0.16b, v0.16b",
+            "subs {n}, {n}, #1",
+            "b.ne 2b",
+            "ld1 {{v1.16b}}, [{k}], #16",
+            "aese v0.16b, v1.16b",
+            "ld1 {{v1.16b}}, [{k}]",
+            "eor v0.16b, v0.16b, v1.16b",
+            "st1 {{v0.16b}}, [{o}]",
+            o = in(reg) out.as_mut_ptr(),
+            k = inout(reg) round_keys.as_ptr() => _,
+            n = out(reg) _,
+            out("v0") _, out("v1") _,
+            options(nostack),
+        );
+    }
+    out
+}
+
+/// Known answers: SHA-256("abc") (FIPS 180-4 example) and the FIPS 197 Appendix C.1 AES-128
+/// vector, plus PMULL of two 64-bit polynomials.
+fn crypto() {
+    let mut state: [u32; 8] =
+        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    let mut block = [0u32; 16];
+    block[0] = 0x6162_6380;
+    block[15] = 24;
+    sha256_block(&mut state, &block);
+    let words: [u64; 8] = state.map(u64::from);
+    line("sha256 abc", &words);
+    let key: [u8; 16] = core::array::from_fn(|i| i as u8);
+    let plain: [u8; 16] = core::array::from_fn(|i| (i as u8) * 0x11);
+    fwtest::bytes("aes128", &aes128_encrypt(&key, &plain));
+    let (lo, hi): (u64, u64);
+    // SAFETY: register-only crypto instructions; clobbers v0..v2.
+    unsafe {
+        asm!(
+            ".arch_extension crypto",
+            "fmov d1, {a}",
+            "fmov d2, {b}",
+            "pmull v0.1q, v1.1d, v2.1d",
+            "mov {lo}, v0.d[0]",
+            "mov {hi}, v0.d[1]",
+            a = in(reg) 0x8000_0000_0000_001bu64,
+            b = in(reg) 0xf00d_cafe_1234_5679u64,
+            lo = out(reg) lo,
+            hi = out(reg) hi,
+            out("v0") _, out("v1") _, out("v2") _,
+            options(nomem, nostack),
+        );
+    }
+    line("pmull", &[lo, hi]);
+}
+
 fn main() {
     begin("fpsimd");
     let mut rng = Lcg(0x5eed_f00d);
@@ -413,6 +651,7 @@ fn main() {
     conversions();
     strings(&mut rng);
     histogram(&mut rng);
+    crypto();
     set_fp_mode(0);
     end();
 }
