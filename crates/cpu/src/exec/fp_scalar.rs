@@ -235,6 +235,23 @@ mod tests {
     }
 
     #[test]
+    fn fp_data_processing_traps_like_fp_loads() {
+        // D13.2.30 CPACR_EL1.FPEN = 00 traps FP/SIMD instructions at EL1 with EC 0x07 (and leaves
+        // the registers alone); CPTR_EL2.TFP traps them to EL2.
+        let mut cpu = cpu();
+        cpu.set_pstate(crate::state::Pstate { el: 1, ..cpu.pstate });
+        cpu.set_sysreg(SysReg::CPACR_EL1, 0);
+        cpu.v[1] = 0x3f80_0000;
+        let err = cpu.fp_2src(0, 1, 2, 1, 0).unwrap_err();
+        assert_eq!((err.ec, err.to_el2), (crate::exception::ec::FP_ACCESS, false));
+        assert_eq!(cpu.v[0], 0);
+        cpu.set_sysreg(SysReg::CPACR_EL1, 3 << 20);
+        cpu.set_sysreg(SysReg::CPTR_EL2, 1 << 10);
+        let err = cpu.simd_3same(1, 0, 2, 1, 0x10, 1, 0).unwrap_err();
+        assert_eq!((err.ec, err.to_el2), (crate::exception::ec::FP_ACCESS, true));
+    }
+
+    #[test]
     fn fccmp_takes_the_immediate_flags_when_the_condition_fails() {
         let mut cpu = cpu();
         cpu.pstate.nzcv = 0; // EQ fails
