@@ -13,9 +13,12 @@
 //!   specials (±0, ±inf, quiet and signalling NaNs with payloads, denormals, normal and
 //!   integer-conversion edges) and integer saturation edges. Each draw is fitted to the
 //!   harness: branches aim at the landing pads, load/store base registers into the data area,
-//!   MRS/MSR mostly at NZCV/FPCR/FPSR.
-//! * **HyperSoC** (`conformance/hypersoc.rs`): in process, a `Cpu` at EL0 with SCTLR_EL1 as Linux
-//!   sets it, RAM = the file part of the QEMU program at the same address, one instruction.
+//!   MRS/MSR mostly at NZCV/FPCR/FPSR, SYS mostly at the cache maintenance EL0 may use (DC ZVA,
+//!   CVAC, CVAU, CIVAC, IC IVAU), should-be-one fields mostly all ones, and the operation fields
+//!   of the FP, Advanced SIMD and Crypto lines mostly at allocated values (so that few of their
+//!   cases are UNDEFINED).
+//! * **HyperSoC** (`conformance/hypersoc.rs`): in process, a `Cpu` at EL0 with SCTLR_EL1 and
+//!   MDSCR_EL1 as Linux sets them, RAM = the file part of the QEMU program at the same address, one instruction.
 //!   Cases that raise an exception (UNDEFINED, faults, traps), stop the core (WFI/WFE/YIELD) or
 //!   branch off the pads are skipped: **QEMU only runs instructions that complete on HyperSoC**.
 //!   A skipped case keeps its slot in the program with a NOP, so the layout (and every
@@ -38,8 +41,11 @@
 //! * Everything that takes an exception on HyperSoC at EL0 (system registers and instructions
 //!   of EL1/EL2, cache maintenance without SCTLR_EL1.UCI, faults, alignment): exception entry is
 //!   covered by the firmware oracle tests instead. Exclusive monitors are compared only within
-//!   one instruction (no LDXR/STXR pairs: each case starts with the monitor open on HyperSoC and
-//!   in whatever state QEMU's previous case left).
+//!   one instruction: each case starts with the monitor open (CLREX in QEMU, a fresh core in
+//!   HyperSoC), so a store-exclusive always fails; LDXR/STXR pairs are the `exclusive` firmware
+//!   program's job.
+//! * FPSR bits 31:28 (the AArch32 comparison flags) are never set in the input: they are RES0
+//!   without AArch32, but QEMU's Cortex-A57 has AArch32 and keeps them.
 //! * Branch targets other than the pads (BR/BLR/RET to a random register value).
 //! * The program sits above 4 GiB so that no 32-bit register value reaches it: a store into a
 //!   later case's setup code would change what QEMU executes but not what HyperSoC does (it
