@@ -194,7 +194,6 @@ fn later_fp(theirs: &str) -> bool {
 
 /// Encoding classes (DDI 0487, C4.1) that objdump decodes and the table (ARMv8.0-A with CRC32
 /// and the Crypto extension) does not: `(mask, value, what)`.
-
 #[rustfmt::skip]
 const OUTSIDE_THE_TABLE: &[(u32, u32, &str)] = &[
     (0x1e00_0000, 0x0400_0000, "SVE (op0 = x0010)"),
