@@ -36,10 +36,6 @@ mod data;
 mod fp;
 mod loadstore;
 mod simd;
-/// Shapes of the Advanced SIMD structure loads and stores (C4.1.4).
-pub mod simd_shapes {
-    pub use super::simd::{element_operand, long_by_element, multi_shape, single_lane};
-}
 mod sysreg_names;
 
 /// An instruction together with its address, for display.

@@ -1,6 +1,7 @@
 //! The A64 instruction set of ARMv8.0-A as data: a decoder generated at build time from the
 //! encoding table in `isa/a64.isa`, the decoded instruction type [`Insn`], the constraints the
-//! table cannot express ([`allocated`]), and a disassembler (`Display` for [`Disasm`]).
+//! table cannot express ([`allocated`]), the Advanced SIMD operand layouts ([`simd_operands`])
+//! and a disassembler (`Display` for [`Disasm`]).
 
 #[allow(missing_docs, clippy::all)]
 mod generated {
@@ -10,12 +11,9 @@ mod generated {
 pub mod allocated;
 pub mod disasm;
 
-/// Encoding helpers shared by the disassembler and the executor.
-pub mod disasm_support {
-    pub use crate::disasm::simd_shapes::{element_operand, long_by_element, multi_shape, single_lane};
-}
 #[cfg(test)]
 mod isagen;
+pub mod simd_operands;
 
 pub use disasm::Disasm;
 pub use generated::{decode_raw, Insn, ENCODINGS, FIELDS};

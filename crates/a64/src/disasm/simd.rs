@@ -6,6 +6,7 @@ use core::fmt::{self, Write};
 use super::fp::{fp_imm_value, Sci};
 use super::zr;
 use crate::allocated::adv_simd_expand_imm;
+use crate::simd_operands::{element_operand, long_by_element, multi_shape, single_lane};
 use crate::Insn;
 
 /// Arrangement specifiers by `size << 1 | Q`.
@@ -164,53 +165,6 @@ const SHIFT_IMM: [[&str; 32]; 2] = [
         "sqrshrun", "uqshrn", "uqrshrn", "ushll", "", "", "", "", "", "", "", "ucvtf", "", "", "fcvtzu",
     ],
 ];
-
-/// The three-different opcode of a long by-element opcode (S/UMLAL, SQDMLAL, S/UMLSL,
-/// SQDMLSL, S/UMULL, SQDMULL).
-pub fn long_by_element(opcode: u8) -> u8 {
-    match opcode {
-        2 => 8,
-        3 => 9,
-        6 => 10,
-        7 => 11,
-        10 => 12,
-        _ => 13,
-    }
-}
-
-/// The (index, register) of a by-element operand (C4.1.6): halfwords take H:L:M and v0-v15,
-/// words H:L and M:Rm, doublewords H and M:Rm.
-pub fn element_operand(size: u8, l: u8, m: u8, rm: u8, h: u8) -> (u32, u8) {
-    match size & 1 {
-        1 if size == 1 => (u32::from((h << 2) | (l << 1) | m), rm),
-        1 => (u32::from(h), (m << 4) | rm),
-        _ => (u32::from((h << 1) | l), (m << 4) | rm),
-    }
-}
-
-/// (repetitions, structure elements) of a load/store multiple structures opcode.
-pub fn multi_shape(opcode: u8) -> (u8, u8) {
-    match opcode {
-        0 => (1, 4),
-        2 => (4, 1),
-        4 => (1, 3),
-        6 => (3, 1),
-        7 => (1, 1),
-        8 => (1, 2),
-        _ => (2, 1),
-    }
-}
-
-/// (log2 of the element bytes, lane index) of a single-structure lane access with
-/// opcode<2:1> = `kind` (C4.1.4).
-pub fn single_lane(q: u8, kind: u8, s: u8, size: u8) -> (u8, u8) {
-    match kind {
-        0 => (0, (q << 3) | (s << 2) | size),
-        1 => (1, (q << 2) | (s << 1) | (size >> 1)),
-        _ if size & 1 == 0 => (2, (q << 1) | s),
-        _ => (3, q),
-    }
-}
 
 /// `, #bytes` or `, xm` after a post-indexed structure address.
 fn post_index(w: &mut dyn Write, p: u8, rm: u8, bytes: u32) -> fmt::Result {

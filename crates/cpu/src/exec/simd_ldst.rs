@@ -5,7 +5,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use a64::disasm_support::{multi_shape, single_lane};
+use a64::simd_operands::{multi_shape, single_lane};
 
 use super::ldst::Access;
 use super::vector::{elem, lanes, replicate, set_elem, sized};

@@ -5,7 +5,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use a64::disasm_support::{element_operand, long_by_element};
+use a64::simd_operands::{element_operand, long_by_element};
 
 use super::vector::{elem, replicate, SCALAR};
 use super::{ExecResult, Step};
