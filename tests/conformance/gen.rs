@@ -233,9 +233,15 @@ fn v_value() -> impl Strategy<Value = u128> {
     ]
 }
 
-/// FPCR: the rounding mode, FZ, DN and AHP (the ARMv8.0 controls; bits 26:22).
+/// FPCR: the rounding mode, FZ, DN and AHP (the ARMv8.0 controls; bits 26:22), sometimes with
+/// the AArch32 Len/Stride, FZ16 and the trap enables set as well (storage, RES0 and RAZ/WI
+/// bits, which an MRS of FPCR shows).
 fn fpcr_value() -> impl Strategy<Value = u64> {
-    prop_oneof![2 => Just(0u64), 3 => (0u64..32).prop_map(|b| b << 22)]
+    prop_oneof![
+        2 => Just(0u64),
+        3 => (0u64..32).prop_map(|b| b << 22),
+        1 => any::<u32>().prop_map(|b| u64::from(b & 0x07ff_ff00)),
+    ]
 }
 
 /// FPSR: clear, or some of QC and the cumulative flags set.
