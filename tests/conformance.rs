@@ -44,8 +44,9 @@
 //!   one instruction: each case starts with the monitor open (CLREX in QEMU, a fresh core in
 //!   HyperSoC), so a store-exclusive always fails; LDXR/STXR pairs are the `exclusive` firmware
 //!   program's job.
-//! * FPSR bits 31:28 (the AArch32 comparison flags) are never set in the input: they are RES0
-//!   without AArch32, but QEMU's Cortex-A57 has AArch32 and keeps them.
+//! * FPSR bits 31:28 (the AArch32 comparison flags) are neither set in the input nor compared:
+//!   they are RES0 on HyperSoC, which has no AArch32, but QEMU's Cortex-A57 has AArch32 and keeps
+//!   what an MSR writes there.
 //! * Branch targets other than the pads (BR/BLR/RET to a random register value).
 //! * The program sits above 4 GiB so that no 32-bit register value reaches it: a store into a
 //!   later case's setup code would change what QEMU executes but not what HyperSoC does (it

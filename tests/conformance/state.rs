@@ -138,7 +138,11 @@ impl Outcome {
                 out.push((format!("x{n}"), format!("{:#018x}", self.x[n]), format!("{:#018x}", other.x[n])));
             }
         }
-        let scalars = [("sp", self.sp, other.sp), ("nzcv", self.nzcv, other.nzcv), ("fpsr", self.fpsr, other.fpsr)];
+        // FPSR bits 31:28 are the AArch32 comparison flags: RES0 on HyperSoC (AArch64 only),
+        // storage on QEMU's Cortex-A57 (which has AArch32). Neither side uses them.
+        let fpsr = |v: u64| v & !0xf000_0000;
+        let scalars =
+            [("sp", self.sp, other.sp), ("nzcv", self.nzcv, other.nzcv), ("fpsr", fpsr(self.fpsr), fpsr(other.fpsr))];
         for (name, a, b) in scalars {
             if a != b {
                 out.push((name.into(), format!("{a:#x}"), format!("{b:#x}")));
