@@ -388,6 +388,17 @@ mod tests {
     }
 
     #[test]
+    fn advanced_simd_immediates_expand_like_the_pseudocode() {
+        // J1 AdvSIMDExpandImm: shifted bytes, MSL ones, byte masks and FP immediates.
+        assert_eq!(adv_simd_expand_imm(0, 0b0010, 0x12), 0x0000_1200_0000_1200);
+        assert_eq!(adv_simd_expand_imm(0, 0b1010, 0xab), 0xab00_ab00_ab00_ab00);
+        assert_eq!(adv_simd_expand_imm(0, 0b1101, 0x12), 0x0012_ffff_0012_ffff);
+        assert_eq!(adv_simd_expand_imm(1, 0b1110, 0xa5), 0xff00_ff00_00ff_00ff);
+        assert_eq!(adv_simd_expand_imm(0, 0b1111, 0x70), 0x3f80_0000_3f80_0000); // 1.0f
+        assert_eq!(adv_simd_expand_imm(1, 0b1111, 0x70), 0x3ff0_0000_0000_0000); // 1.0
+    }
+
+    #[test]
     fn unallocated_forms_decode_to_undefined() {
         // MOVZ with opc 01
         assert!(matches!(decode(0xb280_0000 & !0x4000_0000 | 0x2000_0000), Insn::Undefined { .. }));
