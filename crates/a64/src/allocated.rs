@@ -394,8 +394,9 @@ mod tests {
         assert_eq!(adv_simd_expand_imm(0, 0b1010, 0xab), 0xab00_ab00_ab00_ab00);
         assert_eq!(adv_simd_expand_imm(0, 0b1101, 0x12), 0x0012_ffff_0012_ffff);
         assert_eq!(adv_simd_expand_imm(1, 0b1110, 0xa5), 0xff00_ff00_00ff_00ff);
-        assert_eq!(adv_simd_expand_imm(0, 0b1111, 0x70), 0x3f80_0000_3f80_0000); // 1.0f
-        assert_eq!(adv_simd_expand_imm(1, 0b1111, 0x70), 0x3ff0_0000_0000_0000); // 1.0
+        // 1.0 in single precision (both words) and in double precision.
+        assert_eq!(adv_simd_expand_imm(0, 0b1111, 0x70), 0x3f80_0000_3f80_0000);
+        assert_eq!(adv_simd_expand_imm(1, 0b1111, 0x70), 0x3ff0_0000_0000_0000);
     }
 
     #[test]
