@@ -40,10 +40,10 @@
 //!   uses to save X0.
 //! * Everything that takes an exception on HyperSoC at EL0 (system registers and instructions
 //!   of EL1/EL2, cache maintenance without SCTLR_EL1.UCI, faults, alignment): exception entry is
-//!   covered by the firmware oracle tests instead. Exclusive monitors are compared only within
-//!   one instruction: each case starts with the monitor open (CLREX in QEMU, a fresh core in
-//!   HyperSoC), so a store-exclusive always fails; LDXR/STXR pairs are the `exclusive` firmware
-//!   program's job.
+//!   covered by the firmware oracle tests instead. Each case starts with the exclusive monitor
+//!   open (CLREX in QEMU, a fresh core in HyperSoC): a lone store-exclusive fails, and a third of
+//!   the LDXR/LDXP cases are followed by the matching STXR/STXP (tallied as `LDXR+ST`), which
+//!   succeeds.
 //! * FPSR bits 31:28 (the AArch32 comparison flags) are neither set in the input nor compared:
 //!   they are RES0 on HyperSoC, which has no AArch32, but QEMU's Cortex-A57 has AArch32 and keeps
 //!   what an MSR writes there.
@@ -88,8 +88,8 @@ use state::{Outcome, SCRATCH_SIZE};
 /// Cases per run unless `HYPERSOC_CONFORMANCE_CASES` says otherwise.
 const DEFAULT_CASES: usize = 40_000;
 const DEFAULT_SEED: u64 = 0x5eed_c0f0_a64a_64a6;
-/// NOP (C6.2 HINT #0), put where a case is skipped.
-const NOP: u32 = 0xd503_201f;
+/// NOP (C6.2 HINT #0), put where a case is skipped and in an unused second slot.
+pub const NOP: u32 = 0xd503_201f;
 
 fn env_number(name: &str) -> Option<u64> {
     let v = std::env::var(name).ok()?;
@@ -185,9 +185,9 @@ fn agrees_with_qemu_user_mode() {
     let layout = Layout::new(count);
 
     // Pass 1: which cases complete on HyperSoC (faults do not depend on memory contents).
-    let mut words: Vec<u32> = cases.iter().map(|c| c.word).collect();
+    let mut words: Vec<[u32; 2]> = cases.iter().map(|c| c.words()).collect();
     let states: Vec<_> = cases.iter().map(|c| c.state.clone()).collect();
-    let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     let mut skipped = vec![None; count];
     for (i, case) in cases.iter().enumerate() {
         if let Some(why) = gen::not_comparable(case) {
@@ -201,7 +201,7 @@ fn agrees_with_qemu_user_mode() {
         if slot.is_some() {
             continue;
         }
-        if let Err(skip) = hypersoc::run(&mut platform, &layout, i) {
+        if let Err(skip) = hypersoc::run(&mut platform, &layout, i, cases[i].second.is_some()) {
             *slot = Some(match skip {
                 Skip::Exception(ec) => format!("exception EC {ec:#04x}"),
                 Skip::Stopped => "stops the core".to_string(),
@@ -211,7 +211,7 @@ fn agrees_with_qemu_user_mode() {
     }
     for (i, why) in skipped.iter().enumerate() {
         if why.is_some() {
-            words[i] = NOP;
+            words[i] = [NOP, NOP];
         }
     }
 
@@ -224,7 +224,7 @@ fn agrees_with_qemu_user_mode() {
             if skipped[i].is_some() {
                 return None;
             }
-            hypersoc::run(&mut platform, &layout, i).ok()
+            hypersoc::run(&mut platform, &layout, i, cases[i].second.is_some()).ok()
         })
         .collect();
     if let Ok(path) = std::env::var("HYPERSOC_CONFORMANCE_KEEP") {
@@ -240,7 +240,8 @@ fn agrees_with_qemu_user_mode() {
     let mut divergences = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let name = ENCODINGS[case.line].0;
-        let t = tally.entry(name).or_default();
+        let key = if case.second.is_some() { format!("{name}+ST") } else { name.to_string() };
+        let t = tally.entry(key).or_default();
         if let Some(why) = &skipped[i] {
             *t.skipped.entry(why.clone()).or_default() += 1;
             continue;
@@ -277,9 +278,10 @@ fn agrees_with_qemu_user_mode() {
         let case = &cases[*i];
         let pc = layout.insn(*i);
         println!(
-            "\nDIVERGENCE case {i}: {:#010x} `{}` ({}) fpcr={:#x} fpsr={:#x} nzcv={:#x}",
+            "\nDIVERGENCE case {i}: {:#010x} `{}`{} ({}) fpcr={:#x} fpsr={:#x} nzcv={:#x}",
             case.word,
             Disasm::new(case.word, pc),
+            case.second.map(|w| format!(" then {w:#010x} `{}`", Disasm::new(w, pc + 4))).unwrap_or_default(),
             ENCODINGS[case.line].0,
             case.state.fpcr,
             case.state.fpsr,

@@ -37,7 +37,17 @@ pub struct Case {
     /// Index into `a64::ENCODINGS` of the line the word was drawn from.
     pub line: usize,
     pub word: u32,
+    /// A second instruction run right after `word` (a store-exclusive to the address a
+    /// load-exclusive marked), or `None`.
+    pub second: Option<u32>,
     pub state: State,
+}
+
+impl Case {
+    /// The two instruction slots of the case.
+    pub fn words(&self) -> [u32; 2] {
+        [self.word, self.second.unwrap_or(super::NOP)]
+    }
 }
 
 fn is_register_field(name: &str) -> bool {
@@ -317,7 +327,7 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
     let [k0, k1, k2, k3] = d.knobs;
     let toward_pad = |k: u32| -> u64 {
         if k.is_multiple_of(2) {
-            a + 8
+            layout.taken(i)
         } else {
             layout.back(i)
         }
@@ -641,7 +651,29 @@ pub fn fit(d: &Draw, layout: &Layout, i: usize) -> Case {
             }
         }
     }
-    Case { line, word, state }
+    let second = exclusive_pair(name, word, k2);
+    Case { line, word, second, state }
+}
+
+/// For some LDXR/LDAXR and LDXP/LDAXP: the matching STXR/STLXR or STXP/STLXP to the same
+/// address and size, with a status register that overlaps nothing (B2.9: the store then
+/// succeeds, as the monitor holds the address). None when the load writes its own base.
+fn exclusive_pair(name: &str, word: u32, knob: u32) -> Option<u32> {
+    if !knob.is_multiple_of(3) || !matches!(name, "LDXR" | "LDXP") {
+        return None;
+    }
+    let (rt, rn, rt2) = (word & 31, (word >> 5) & 31, (word >> 10) & 31);
+    let pair = name == "LDXP";
+    if rt == rn || (pair && rt2 == rn) {
+        return None;
+    }
+    let (st, st2) = ((knob >> 2) % 31, (knob >> 7) % 31);
+    let rs = (0..31).map(|k| (knob >> 12).wrapping_add(k) % 31).find(|&r| r != st && r != rn && r != st2)?;
+    let o0 = (knob >> 20) & 1;
+    let top = word & 0xc000_0000; // size (or 1:sz for pairs)
+    let l_pair = if pair { 1 << 21 } else { 0 };
+    let rt2_field = if pair { st2 << 10 } else { 31 << 10 };
+    Some(top | 0x0800_0000 | l_pair | (rs << 16) | (o0 << 15) | rt2_field | (rn << 5) | st)
 }
 
 /// The register fields of a line that ARMv8.0 spells `(1)(1)(1)(1)(1)`: another value is
@@ -662,6 +694,9 @@ fn sbo_fields(name: &str) -> &'static [&'static str] {
 pub fn not_comparable(case: &Case) -> Option<&'static str> {
     let (name, ..) = ENCODINGS[case.line];
     let w = case.word;
+    if case.second.is_some() && (w >> 22) & 1 == 0 {
+        return Some("store-exclusive after a store");
+    }
     let reg = |lsb: u32| (w >> lsb) & 31;
     let (rt, rn, rt2, rs) = (reg(0), reg(5), reg(10), reg(16));
     if sbo_fields(name).iter().any(|f| get(case.line, w, f) != Some(31)) {

@@ -54,7 +54,7 @@ pub enum Skip {
 /// Runs case `i` (its word and input record are in RAM). Like the QEMU program, it takes the
 /// state from the input record and the data area from the pristine copy in memory, which an
 /// earlier case's store may have hit.
-pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize) -> Result<Outcome, Skip> {
+pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize, pair: bool) -> Result<Outcome, Skip> {
     let mut record = vec![0u8; IN_RECORD];
     assert!(p.memory.read_bytes(PhysAddr(layout.input(i)), &mut record));
     let state = State::from_record(&record);
@@ -74,6 +74,12 @@ pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize) -> Result<Outcome, S
     cpu.set_pstate(Pstate { nzcv: state.nzcv as u32, daif: 0, el: 0, sp_sel: false, il: false, ss: false });
     cpu.pc = layout.insn(i);
     let exit = cpu.run(p, &mut Functional, 1);
+    // A pair runs its second instruction only if the first fell through to it.
+    let exit = if pair && exit == Exit::Budget && cpu.counters.exceptions == 0 && cpu.pc == layout.insn(i) + 4 {
+        cpu.run(p, &mut Functional, 1)
+    } else {
+        exit
+    };
     if cpu.counters.exceptions > 0 {
         let esr = if cpu.pstate.el == 2 { SysReg::ESR_EL2 } else { SysReg::ESR_EL1 };
         return Err(Skip::Exception((cpu.sysreg(esr) >> 26) as u8));
@@ -81,7 +87,7 @@ pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize) -> Result<Outcome, S
     if exit != Exit::Budget {
         return Err(Skip::Stopped);
     }
-    let landing = layout.landing_of(i, cpu.pc).ok_or(Skip::Elsewhere)?;
+    let landing = layout.landing_of(i, cpu.pc, pair).ok_or(Skip::Elsewhere)?;
     let mut scratch = vec![0u8; SCRATCH_SIZE];
     assert!(p.memory.read_bytes(PhysAddr(layout.scratch), &mut scratch));
     let mut x = [0u64; 31];

@@ -19,11 +19,12 @@
 //!
 //! Each case: `b setup; back: b store_back; setup: ctl.resume = next case, ctl.record = its
 //! output record; bl restore_scratch; clrex; load the state from its input record (X1..X30, SP, NZCV,
-//! FPCR, FPSR, V0..V31, X0 last); A: the instruction under test; b store_fall; b store_taken`.
+//! FPCR, FPSR, V0..V31, X0 last); A: the instruction under test; A + 4: a second instruction
+//! (a store-exclusive after a load-exclusive) or a NOP; b store_fall; b store_taken`.
 //! The store stubs save X0 in TPIDR_EL0 (the only register-free scratch at EL0), store every
 //! register, NZCV, FPSR, the landing pad and the scratch area to the output record, and branch to
-//! the resume address. Branch instructions under test target `A + 8` (taken, forward) or `back`
-//! (taken, backward); anything else falls through to `A + 4`.
+//! the resume address. Branch instructions under test target `A + 12` (taken, forward) or `back`
+//! (taken, backward); anything else falls through the second slot.
 //!
 //! Faults: SIGILL, SIGTRAP, SIGBUS, SIGFPE and SIGSEGV have a handler on an alternate stack that
 //! records `0x100 + signal` as the landing (and the faulting PC in the X0 slot) and resumes at
@@ -43,7 +44,7 @@ const PROLOGUE: u64 = BASE + 0x1000;
 /// Start of the cases.
 pub const CASES: u64 = BASE + 0x2000;
 /// Words of code per case.
-pub const CASE_WORDS: u64 = 56;
+pub const CASE_WORDS: u64 = 57;
 /// Word index of the instruction under test within a case.
 const INSN_WORD: u64 = 53;
 /// Word index of the backward landing pad within a case.
@@ -106,12 +107,19 @@ impl Layout {
         CASES + 4 * (i as u64 * CASE_WORDS + BACK_WORD)
     }
 
-    /// The landing pad of a PC reached by case `i`'s instruction, if it is one.
-    pub fn landing_of(&self, i: usize, pc: u64) -> Option<u64> {
+    /// The forward landing pad of case `i`.
+    pub fn taken(&self, i: usize) -> u64 {
+        self.insn(i) + 12
+    }
+
+    /// The landing pad of a PC reached by case `i`'s instruction(s) (`pair`: both slots hold an
+    /// instruction), if it is one.
+    pub fn landing_of(&self, i: usize, pc: u64, pair: bool) -> Option<u64> {
         let a = self.insn(i);
+        let next = a.wrapping_add(if pair { 8 } else { 4 });
         match pc {
-            _ if pc == a.wrapping_add(4) => Some(landing::FALL),
-            _ if pc == a.wrapping_add(8) => Some(landing::TAKEN),
+            _ if pc == next => Some(landing::FALL),
+            _ if pc == self.taken(i) => Some(landing::TAKEN),
             _ if pc == self.back(i) => Some(landing::BACK),
             _ => None,
         }
@@ -163,8 +171,9 @@ fn copy_scratch(a: &mut Asm) {
     a.b_cond(NE, top);
 }
 
-/// Builds the executable for `words` (one per case; a skipped case gets a NOP) and `states`.
-pub fn build(layout: &Layout, words: &[u32], states: &[State], pristine: &[u8]) -> Vec<u8> {
+/// Builds the executable for `words` (two slots per case: the instruction under test and a
+/// second one or a NOP; a skipped case gets two NOPs) and `states`.
+pub fn build(layout: &Layout, words: &[[u32; 2]], states: &[State], pristine: &[u8]) -> Vec<u8> {
     assert_eq!(words.len(), layout.cases);
     let mut a = Asm::new(PROLOGUE);
 
@@ -285,7 +294,7 @@ pub fn build(layout: &Layout, words: &[u32], states: &[State], pristine: &[u8]) 
     a.b(CASES);
     a.pad_to(CASES);
 
-    for (i, &word) in words.iter().enumerate() {
+    for (i, &[word, second]) in words.iter().enumerate() {
         let start = a.pc();
         a.b(start + 8);
         a.b(stubs[2]);
@@ -300,6 +309,7 @@ pub fn build(layout: &Layout, words: &[u32], states: &[State], pristine: &[u8]) 
         load_state(&mut a);
         assert_eq!(a.pc(), layout.insn(i));
         a.emit(word);
+        a.emit(second);
         a.b(stubs[0]);
         a.b(stubs[1]);
         assert_eq!(a.pc(), start + 4 * CASE_WORDS);
