@@ -1110,6 +1110,22 @@ fn the_example_of_the_issue() {
     assert_eq!(Disasm::new(0x1400_0400, 0x8000).to_string(), "b 0x9000");
 }
 
+/// Display never panics, even for words the table matches but `allocated.rs` rejects (which
+/// only `decode_raw` yields): 300,000 random words drawn from the table lines.
+#[test]
+fn display_of_raw_decodes_never_panics() {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..300_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let (_, mask, value) = ENCODINGS[(x >> 40) as usize % ENCODINGS.len()];
+        let word = (x as u32 & !mask) | value;
+        let _ = crate::decode_raw(word).to_string();
+        let _ = decode(word).to_string();
+    }
+}
+
 #[test]
 fn width_and_alignment_pad_the_text() {
     assert_eq!(format!("{:<8}|", Disasm::new(0xd503201f, 0)), "nop     |");
