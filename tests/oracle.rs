@@ -71,8 +71,8 @@ macro_rules! oracle_tests {
 }
 
 oracle_tests!(
-    hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, trapmatrix, debug, irqrouting, bench,
-    gic, gic_timer, vgic
+    hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, trapmatrix, debug, irqrouting, fpsimd,
+    bench, gic, gic_timer, vgic
 );
 
 /// Programs for several cores: the name, HyperSoC's model, QEMU's `-smp`.

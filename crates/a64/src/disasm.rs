@@ -33,7 +33,9 @@ use crate::Insn;
 
 mod control;
 mod data;
+mod fp;
 mod loadstore;
+mod simd;
 mod sysreg_names;
 
 /// An instruction together with its address, for display.
@@ -140,6 +142,39 @@ fn write_insn(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
         | I::LdstRegFp { .. }
         | I::LdstUimm { .. }
         | I::LdstUimmFp { .. } => loadstore::loadstore(w, insn, pc),
+        I::FcvtFixed { .. }
+        | I::FcvtInt { .. }
+        | I::Fp1src { .. }
+        | I::FpCmp { .. }
+        | I::FpImm { .. }
+        | I::FpCcmp { .. }
+        | I::Fp2src { .. }
+        | I::FpCsel { .. }
+        | I::Fp3src { .. } => fp::scalar(w, insn),
+        I::SimdCopy { .. }
+        | I::SimdPerm { .. }
+        | I::SimdExt { .. }
+        | I::SimdTbl { .. }
+        | I::SimdModimm { .. }
+        | I::Simd3same { .. }
+        | I::Simd3sameFp { .. }
+        | I::Simd2misc { .. }
+        | I::SimdAcross { .. }
+        | I::SimdLdstMulti { .. }
+        | I::SimdLdstSingle { .. }
+        | I::SimdShiftImm { .. }
+        | I::CryptoAes { .. }
+        | I::CryptoSha3 { .. }
+        | I::CryptoSha2 { .. }
+        | I::Simd3diff { .. }
+        | I::SimdElem { .. }
+        | I::SimdS3same { .. }
+        | I::SimdS3diff { .. }
+        | I::SimdS2misc { .. }
+        | I::SimdSpairwise { .. }
+        | I::SimdScopy { .. }
+        | I::SimdSshiftImm { .. }
+        | I::SimdSelem { .. } => simd::simd(w, insn),
         I::Undefined { raw } => undefined(w, raw),
     }
 }

@@ -14,6 +14,7 @@ pub mod debug;
 mod engine;
 pub mod exception;
 mod exec;
+pub mod fp;
 pub mod host_debug;
 pub mod memory;
 pub mod pmu;

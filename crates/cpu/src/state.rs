@@ -353,5 +353,12 @@ mod tests {
         assert_eq!(cpu.sysreg(SysReg::SCTLR_EL1), 0x30d0_0800);
         cpu.set_sysreg(SysReg::VBAR_EL2, 0x4000_07ff);
         assert_eq!(cpu.sysreg(SysReg::VBAR_EL2), 0x4000_0000);
+        // FPCR: AHP, DN, FZ, RMode, Stride and Len are stored; FZ16 (no FEAT_FP16) and the trap
+        // enables (not implemented) are RES0 (C5.2.7; QEMU's Cortex-A57 agrees).
+        cpu.set_sysreg(SysReg::FPCR, u64::MAX);
+        assert_eq!(cpu.sysreg(SysReg::FPCR), 0x07f7_0000);
+        // FPSR: QC and the cumulative flags; N, Z, C, V are RES0 without AArch32 (C5.2.8).
+        cpu.set_sysreg(SysReg::FPSR, u64::MAX);
+        assert_eq!(cpu.sysreg(SysReg::FPSR), 0x0800_009f);
     }
 }

@@ -103,7 +103,10 @@ pub(super) fn dp_imm(w: &mut dyn Write, insn: &Insn, pc: u64) -> fmt::Result {
 
 /// SBFM/BFM/UBFM and their aliases, in binutils' order of preference.
 fn bitfield(w: &mut dyn Write, x: bool, opc: u8, immr: u8, imms: u8, rn: u8, rd: u8) -> fmt::Result {
-    let width = if x { 64 } else { 32 };
+    // Signed arithmetic, so that the fields of an unallocated form (only `decode_raw` yields
+    // them) print without overflow.
+    let (immr, imms) = (i32::from(immr), i32::from(imms));
+    let width: i32 = if x { 64 } else { 32 };
     let (d, n) = (zr(x, rd), zr(x, rn));
     match opc {
         0 => {
@@ -137,7 +140,7 @@ fn bitfield(w: &mut dyn Write, x: bool, opc: u8, immr: u8, imms: u8, rn: u8, rd:
             }
         }
     }
-    let prefix = ["sbf", "bf", "ubf"][usize::from(opc)];
+    let prefix = ["sbf", "bf", "ubf", "ubf"][usize::from(opc & 3)];
     if imms < immr {
         let ins = if opc == 1 { "i" } else { "iz" };
         write!(w, "{prefix}{ins} {d}, {n}, #{}, #{}", width - immr, imms + 1)

@@ -3,9 +3,20 @@
 //! exception the instruction raises; the dispatcher takes it.
 
 mod branch;
+mod crypto;
 mod dp;
+mod fp_scalar;
 mod ldst;
+mod simd_elem;
+mod simd_fp;
+mod simd_int;
+mod simd_ldst;
+mod simd_misc;
+mod simd_perm;
+mod simd_scalar;
+mod simd_shift;
 mod system;
+mod vector;
 
 use a64::Insn;
 
@@ -163,6 +174,55 @@ impl Cpu {
             Insn::Rbit { sf, rn, rd } => self.rbit(sf, rn, rd),
             Insn::Rev { sf, opc, rn, rd } => self.rev(sf, opc, rn, rd),
             Insn::Clz { sf, op, rn, rd } => self.clz(sf, op, rn, rd),
+            Insn::FcvtFixed { sf, ftype, rmode: _, opcode, scale, rn, rd } => {
+                self.fcvt_fixed(sf, ftype, opcode, scale, rn, rd)
+            }
+            Insn::FcvtInt { sf, ftype, rmode, opcode, rn, rd } => self.fcvt_int(sf, ftype, rmode, opcode, rn, rd),
+            Insn::Fp1src { ftype, opcode, rn, rd } => self.fp_1src(ftype, opcode, rn, rd),
+            Insn::FpCmp { ftype, rm, rn, e, z } => self.fp_cmp(ftype, rm, rn, e, z),
+            Insn::FpImm { ftype, imm8, rd } => self.fp_imm(ftype, imm8, rd),
+            Insn::FpCcmp { ftype, rm, cond, rn, e, nzcv } => self.fp_ccmp(ftype, rm, cond, rn, e, nzcv),
+            Insn::Fp2src { ftype, rm, opcode, rn, rd } => self.fp_2src(ftype, rm, opcode, rn, rd),
+            Insn::FpCsel { ftype, rm, cond, rn, rd } => self.fp_csel(ftype, rm, cond, rn, rd),
+            Insn::Fp3src { ftype, o1, rm, o0, ra, rn, rd } => self.fp_3src(ftype, o1, rm, o0, ra, rn, rd),
+            Insn::SimdCopy { q, op, imm5, imm4, rn, rd } => self.simd_copy(q, op, imm5, imm4, rn, rd),
+            Insn::SimdPerm { q, size, rm, opcode, rn, rd } => self.simd_perm(q, size, rm, opcode, rn, rd),
+            Insn::SimdExt { q, op2: _, rm, imm4, rn, rd } => self.simd_ext(q, rm, imm4, rn, rd),
+            Insn::SimdTbl { q, op2: _, rm, len, op, rn, rd } => self.simd_tbl(q, rm, len, op, rn, rd),
+            Insn::SimdModimm { q, op, abc, cmode, o2: _, defgh, rd } => self.simd_modimm(q, op, abc, cmode, defgh, rd),
+            Insn::Simd3same { q, u, size, rm, opcode, rn, rd } => self.simd_3same(q, u, size, rm, opcode, rn, rd),
+            Insn::Simd3sameFp { q, u, a, sz, rm, opcode, rn, rd } => {
+                self.simd_3same_fp(q, u, a, sz, rm, opcode, rn, rd)
+            }
+            Insn::Simd2misc { q, u, size, opcode, rn, rd } => self.simd_2misc(q, u, size, opcode, rn, rd),
+            Insn::SimdAcross { q, u, size, opcode, rn, rd } => self.simd_across(q, u, size, opcode, rn, rd),
+            Insn::SimdLdstMulti { q, p: post, l, rm, opcode, size, rn, rt } => {
+                self.simd_ldst_multi(q, post, l, rm, opcode, size, rn, rt, p)
+            }
+            Insn::SimdLdstSingle { q, p: post, l, r, rm, opcode, s, size, rn, rt } => {
+                self.simd_ldst_single(q, post, l, r, rm, opcode, s, size, rn, rt, p)
+            }
+            Insn::SimdShiftImm { q, u, immh, immb, opcode, rn, rd } => {
+                self.simd_shift_imm(q, u, immh, immb, opcode, rn, rd)
+            }
+            Insn::CryptoAes { size: _, opcode, rn, rd } => self.crypto_aes(opcode, rn, rd),
+            Insn::CryptoSha3 { size: _, rm, opcode, rn, rd } => self.crypto_sha3(rm, opcode, rn, rd),
+            Insn::CryptoSha2 { size: _, opcode, rn, rd } => self.crypto_sha2(opcode, rn, rd),
+            Insn::Simd3diff { q, u, size, rm, opcode, rn, rd } => self.simd_3diff(q, u, size, rm, opcode, rn, rd),
+            Insn::SimdElem { q, u, size, l, m, rm, opcode, h, rn, rd } => {
+                self.simd_elem(q, u, size, l, m, rm, opcode, h, rn, rd)
+            }
+            Insn::SimdS3same { u, size, rm, opcode, rn, rd } => self.simd_s3same(u, size, rm, opcode, rn, rd),
+            Insn::SimdS3diff { u, size, rm, opcode, rn, rd } => self.simd_s3diff(u, size, rm, opcode, rn, rd),
+            Insn::SimdS2misc { u, size, opcode, rn, rd } => self.simd_s2misc(u, size, opcode, rn, rd),
+            Insn::SimdSpairwise { u, size, opcode, rn, rd } => self.simd_spairwise(u, size, opcode, rn, rd),
+            Insn::SimdScopy { op: _, imm5, imm4: _, rn, rd } => self.simd_scopy(imm5, rn, rd),
+            Insn::SimdSshiftImm { u, immh, immb, opcode, rn, rd } => {
+                self.simd_sshift_imm(u, immh, immb, opcode, rn, rd)
+            }
+            Insn::SimdSelem { u, size, l, m, rm, opcode, h, rn, rd } => {
+                self.simd_selem(u, size, l, m, rm, opcode, h, rn, rd)
+            }
             Insn::Undefined { .. } => Err(SyncException::undefined()),
         };
         match result {

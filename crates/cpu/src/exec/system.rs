@@ -20,6 +20,9 @@ mod el0 {
     pub const UCI: u64 = 1 << 26;
 }
 
+/// MDSCR_EL1.TDCC (D13.3): trap EL0 accesses to the DCC registers.
+const MDSCR_TDCC: u64 = 1 << 12;
+
 /// ISS of a trapped MSR/MRS/System instruction, EC 0x18 (D13.2.37).
 fn sysreg_iss(op0: u8, op1: u8, crn: u8, crm: u8, op2: u8, rt: u8, read: bool) -> u32 {
     (u32::from(op0) << 20)
@@ -221,6 +224,9 @@ impl Cpu {
             SysReg::SP_EL0 if !self.pstate.sp_sel => return Err(SyncException::undefined()),
             SysReg::CTR_EL0 if el == 0 && sctlr1 & el0::UCT == 0 => return Err(trap()),
             SysReg::DAIF if el == 0 && sctlr1 & el0::UMA == 0 => return Err(trap()),
+            // D13.3 MDSCR_EL1.TDCC: EL0 accesses to the Debug Communications Channel registers
+            // trap to EL1 (Linux sets it; found by the conformance harness against QEMU).
+            SysReg::MDCCSR_EL0 if el == 0 && self.sysreg(SysReg::MDSCR_EL1) & MDSCR_TDCC != 0 => return Err(trap()),
             // D11.x CNTKCTL_EL1: EL0PCTEN (0), EL0VCTEN (1), EL0VTEN (8), EL0PTEN (9).
             SysReg::CNTFRQ_EL0 if el == 0 && cntkctl & 3 == 0 => return Err(trap()),
             SysReg::CNTPCT_EL0 if el == 0 && cntkctl & 1 == 0 => return Err(trap()),
@@ -495,5 +501,24 @@ impl Cpu {
             (va & 0x0000_ffff_ffff_f000) | (0b10 << 7)
         };
         self.sys[SysReg::PAR_EL1 as usize] = par;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exception::ec;
+    use crate::state::{Cpu, Pstate};
+    use crate::sysreg_table::SysReg;
+
+    #[test]
+    fn mdscr_tdcc_traps_el0_reads_of_mdccsr() {
+        let mut cpu = Cpu::new(0, 0);
+        cpu.set_pstate(Pstate { el: 0, ..cpu.pstate });
+        // MRS x7, MDCCSR_EL0 is allowed at EL0 while TDCC is clear ...
+        assert!(cpu.mrs(2, 3, 0, 1, 0, 7).is_ok());
+        // ... and traps to EL1 with EC 0x18 once it is set.
+        cpu.set_sysreg(SysReg::MDSCR_EL1, 1 << 12);
+        let err = cpu.mrs(2, 3, 0, 1, 0, 7).unwrap_err();
+        assert_eq!((err.ec, err.to_el2), (ec::SYSREG, false));
     }
 }

@@ -256,6 +256,7 @@ fn main() {
     }
     write_sysreg!(hcr_el2, hcr);
     twi();
+    fpen();
     id_registers_and_identity();
     hpmn();
     virtual_exceptions();
@@ -297,6 +298,26 @@ fn twi() {
     write_sysreg!(hcr_el2, hcr);
     support::sysreg::isb();
     traps::report_mode_labelled("twi wfi, virtual irq pending", "clear", at);
+}
+
+extern "C" fn fp_ldr_at_el0(_: u64) -> u64 {
+    support::drop_to_el0(fp_ldr, support::el0_stack_top(), 0)
+}
+
+/// CPACR_EL1.FPEN (D24.2 CPACR_EL1): 0b00 traps SIMD&FP at EL1 and EL0, 0b01 at EL0 only,
+/// 0b11 nowhere; the trap is taken to EL1 with EC 0x07 (ISS CV = 1, COND = 0b1110).
+fn fpen() {
+    let cpacr = read_sysreg!(cpacr_el1);
+    for fpen in [0b00u64, 0b01, 0b10, 0b11] {
+        write_sysreg!(cpacr_el1, (cpacr & !(0b11 << 20)) | (fpen << 20));
+        support::sysreg::isb();
+        let at = support::drop_to_el1(fp_ldr, support::el1_stack_top(), 0);
+        traps::report_mode_labelled("cpacr fpen", if fpen & 1 == 0 { "el1 trapped" } else { "el1 open" }, at);
+        let at = support::drop_to_el1(fp_ldr_at_el0, support::el1_stack_top(), 0);
+        traps::report_mode_labelled("cpacr fpen", if fpen == 0b11 { "el0 open" } else { "el0 trapped" }, at);
+    }
+    write_sysreg!(cpacr_el1, cpacr);
+    support::sysreg::isb();
 }
 
 extern "C" fn read_ids_at_el1(_: u64) -> u64 {
