@@ -186,9 +186,12 @@ impl Hyp {
                 let mut v = Vcpu::new(i, n, (c.priority, c.vcpu_priority[n]), c.vcpu_affinity[n]);
                 if n == 0 {
                     v.reset(next_vcpu, c.entry, 0);
-                    v.state = State::Runnable;
                 }
                 self.vcpus[next_vcpu] = Some(v);
+                if n == 0 {
+                    // Runnable, and the cores it may run on are kicked out of their idle WFI.
+                    self.make_runnable(next_vcpu, 0);
+                }
                 next_vcpu += 1;
             }
         }

@@ -1,4 +1,6 @@
-//! A spin lock for the hypervisor's shared state.
+//! A spin lock for the hypervisor's shared state. Waiters sleep in WFE and the owner wakes
+//! them with SEV when it releases the lock (DDI 0487F D1.17.1 "Wait for Event"), so a
+//! simulator that skips sleeping cores does not spend their time spinning.
 //!
 //! The EL2 code runs with interrupts masked (PSTATE.DAIF all set), so a lock holder is never
 //! interrupted on its own core; other cores spin. The lock word lives in Normal cacheable memory
@@ -27,7 +29,10 @@ impl<T> SpinLock<T> {
     /// Spins until the lock is free, then holds it until the guard is dropped.
     pub fn lock(&self) -> SpinGuard<'_, T> {
         while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
-            core::hint::spin_loop();
+            while self.locked.load(Ordering::Relaxed) {
+                // SAFETY: waits for an event (the owner's SEV, or an interrupt); no operands.
+                unsafe { core::arch::asm!("wfe", options(nomem, nostack, preserves_flags)) }
+            }
         }
         SpinGuard { lock: self }
     }
@@ -56,5 +61,7 @@ impl<T> DerefMut for SpinGuard<'_, T> {
 impl<T> Drop for SpinGuard<'_, T> {
     fn drop(&mut self) {
         self.lock.locked.store(false, Ordering::Release);
+        // SAFETY: completes the release store, then signals an event to every core.
+        unsafe { core::arch::asm!("dsb ish", "sev", options(nomem, nostack, preserves_flags)) }
     }
 }

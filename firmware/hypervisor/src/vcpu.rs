@@ -289,6 +289,11 @@ impl Vcpu {
     /// for an underflow maintenance interrupt while some still wait (IHI 0048B 5.3.1 UIE).
     pub fn flush_pending(&mut self, lrs: usize, dist_enabled: bool) {
         let mut want = if dist_enabled { self.pending & self.enabled } else { 0 };
+        // Nothing queued and no underflow interrupt requested: no GICH access at all (the
+        // common case of a trap that injects nothing).
+        if want == 0 && self.gich.hcr & gich::HCR_UIE == 0 {
+            return;
+        }
         let mut live = [0u32; 4];
         for (n, slot) in live.iter_mut().enumerate().take(lrs) {
             *slot = gic::read_lr(n);
@@ -310,6 +315,8 @@ impl Vcpu {
         }
         let hcr = if self.pending & self.enabled != 0 { gich::HCR_EN | gich::HCR_UIE } else { gich::HCR_EN };
         gic::write_gich(gich::HCR, hcr);
+        // Mirrors the hardware while the vCPU is loaded (`save` reads it back anyway).
+        self.gich.hcr = hcr;
     }
 
     /// Whether the loaded vCPU has a pending virtual interrupt in a list register.
