@@ -80,7 +80,8 @@ impl Platform {
         Self::DEFAULT
     }
 
-    fn from_fdt(fdt: &Fdt<'_>, addr: u64) -> Option<Platform> {
+    /// The platform described by `fdt` (found at `addr`), if it names RAM, cores and a GIC.
+    pub fn from_fdt(fdt: &Fdt<'_>, addr: u64) -> Option<Platform> {
         let mut p = Platform { source: Source::DeviceTree(addr as usize), cpus: 0, ..Self::DEFAULT };
         p.dtb = Some((addr, fdt.size() as u64));
         p.model = [0; 32];
