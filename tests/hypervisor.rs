@@ -292,3 +292,40 @@ fn banner_shows_the_cockpit_platform() {
         "vm ivi: ram ipa 0x40000000 -> pa 0x50000000 (32 MiB), entry 0x40000000, 2 vcpu(s), priority 5, on_fault stop, affinity vcpu0:0x1/p0 vcpu1:0x2/p0",
     );
 }
+
+/// The demo with the attacker's fault policy set to `stop`: its first stray access stops it,
+/// reported with the VM name, IPA and ESR, and the other VMs finish their work.
+fn stop_policy_blob() -> Vec<u8> {
+    let text = std::fs::read_to_string(hyprun::demo_config()).expect("vms.toml");
+    assert!(text.contains("on_fault = \"abort\""));
+    hyprun::pack(&text.replace("on_fault = \"abort\"", "on_fault = \"stop\"")).expect("packs")
+}
+
+fn check_stop_policy(out: &str) {
+    assert!(
+        out.lines().any(|l| l
+            .starts_with("[hyp] VM attacker stopped: stage-2 fault at IPA 0x41000000 (ESR_EL2 0x93c98006, PC 0x")
+            && l.ends_with("); other VMs keep running")),
+        "{out}"
+    );
+    assert_eq!(vm_lines(out, "attacker").len(), 2, "the attacker ran on after its fault:\n{out}");
+    assert_has(out, "[ivi] ivi: vcpu1 is off (PSCI AFFINITY_INFO), done");
+    assert_has(out, "[rtos] rtos: done");
+    assert!(out.contains("[hyp] summary attacker: vmid=3"), "{out}");
+}
+
+#[test]
+fn fault_policy_stop_on_qemu() {
+    let Some(out) = on_qemu(&stop_policy_blob()) else { return };
+    check_stop_policy(&out);
+}
+
+#[test]
+fn fault_policy_stop_on_hypersoc() {
+    let run = on_hypersoc(&stop_policy_blob(), DEMO_INSNS);
+    if run.output.contains(NO_TRANSLATION) {
+        println!("SKIP: HyperSoC does not translate addresses yet (MMU integration not merged)");
+        return;
+    }
+    check_stop_policy(&run.output);
+}
