@@ -43,7 +43,10 @@ fn on_qemu(blob: &[u8]) -> Option<String> {
         println!("SKIP: qemu-system-aarch64 not found; install qemu-system-arm (see README) for the oracle runs");
         return None;
     }
-    let path = std::env::temp_dir().join(format!("hypersoc-qemu-vms-{}-{}.bin", std::process::id(), blob.len()));
+    // One file per call: tests run in parallel in this process.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("hypersoc-qemu-vms-{}-{n}.bin", std::process::id()));
     std::fs::write(&path, blob).expect("write the blob");
     let mut child = Command::new("qemu-system-aarch64")
         .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57", "-smp", "2", "-m", "1G"])
