@@ -129,6 +129,8 @@ fn check_demo(out: &str) {
         "[hyp] VM attacker powered off (PSCI SYSTEM_OFF)",
         "[hyp] VM ivi powered off (PSCI SYSTEM_OFF)",
         "[hyp] VM rtos powered off (PSCI SYSTEM_OFF)",
+        "[ivi] ivi: hypervisor ABI 0x10000, VM 1 \"ivi\" with 2 vCPUs",
+        "[ivi] ivi: psci version 0x10001, features: cpu_on 0 cpu_off 0 system_off 0 system_reset2 -1",
         "[ivi] ivi: vcpu0 started vcpu1: psci 0",
         "[ivi] ivi: vcpu0 CPU_ON of a running vcpu: psci -4",
         "[ivi] ivi: vcpu0 progress 8/8",

@@ -32,6 +32,23 @@ fn main(vcpu: usize, context: u64) {
 
 fn vcpu0() {
     println!("ivi: infotainment, 2 vCPUs, CPU-hungry workload");
+    let (id, _, count, name) = hvc::vm_info();
+    let len = name.iter().position(|&c| c == 0).unwrap_or(16);
+    println!(
+        "ivi: hypervisor ABI {:#x}, VM {} \"{}\" with {} vCPUs",
+        hvc::call(hvc::hyp::VERSION, 0, 0, 0),
+        id,
+        core::str::from_utf8(&name[..len]).unwrap_or("?"),
+        count
+    );
+    println!(
+        "ivi: psci version {:#x}, features: cpu_on {} cpu_off {} system_off {} system_reset2 {}",
+        hvc::call(hvc::psci::VERSION, 0, 0, 0),
+        hvc::code(hvc::call(hvc::psci::FEATURES, hvc::psci::CPU_ON_64, 0, 0)),
+        hvc::code(hvc::call(hvc::psci::FEATURES, hvc::psci::CPU_OFF, 0, 0)),
+        hvc::code(hvc::call(hvc::psci::FEATURES, hvc::psci::SYSTEM_OFF, 0, 0)),
+        hvc::code(hvc::call(hvc::psci::FEATURES, 0x8400_0012, 0, 0)),
+    );
     gic::init(true);
     extern "C" {
         fn _start();
