@@ -17,6 +17,10 @@ const ITERATIONS: u64 = 40_000;
 /// The SGI vCPU 0 sends to vCPU 1.
 const SGI: u32 = 1;
 
+/// Sixteen 64-bit words on a 16-byte boundary.
+#[repr(C, align(16))]
+struct Aligned([u64; 16]);
+
 static DONE: Global<u64> = Global::new(0);
 static SGI_SEEN: Global<u64> = Global::new(0);
 static UNEXPECTED: Global<u64> = Global::new(0);
@@ -57,21 +61,23 @@ fn vcpu0() {
     println!("ivi: vcpu0 started vcpu1: psci {}", hvc::code(r));
     let again = hvc::cpu_on(1, _start as *const () as u64, 0);
     println!("ivi: vcpu0 CPU_ON of a running vcpu: psci {}", hvc::code(again));
-    let pattern: [u64; 16] = core::array::from_fn(|i| 0x0123_4567_89ab_cdefu64.rotate_left(i as u32 * 4));
+    // 16-byte aligned: with its stage 1 off the guest's memory is Device memory, where a Q
+    // register access must be aligned to 16 bytes (DDI 0487F B2.5.2).
+    let pattern = Aligned(core::array::from_fn(|i| 0x0123_4567_89ab_cdefu64.rotate_left(i as u32 * 4)));
     // SAFETY: loads V8..V15 from the pattern (FP/SIMD is enabled at EL1 by the boot code).
     unsafe {
         core::arch::asm!(".arch_extension fp", "ldp q8, q9, [{p}]", "ldp q10, q11, [{p}, #32]",
-            "ldp q12, q13, [{p}, #64]", "ldp q14, q15, [{p}, #96]", p = in(reg) pattern.as_ptr())
+            "ldp q12, q13, [{p}, #64]", "ldp q14, q15, [{p}, #96]", p = in(reg) pattern.0.as_ptr())
     }
     let sum = workload(0, |chunk| println!("ivi: vcpu0 progress {}/{}", chunk, CHUNKS));
-    let mut back = [0u64; 16];
+    let mut back = Aligned([0u64; 16]);
     // SAFETY: stores V8..V15 into `back`.
     unsafe {
         core::arch::asm!(".arch_extension fp", "stp q8, q9, [{p}]", "stp q10, q11, [{p}, #32]",
-            "stp q12, q13, [{p}, #64]", "stp q14, q15, [{p}, #96]", p = in(reg) back.as_mut_ptr())
+            "stp q12, q13, [{p}, #64]", "stp q14, q15, [{p}, #96]", p = in(reg) back.0.as_mut_ptr())
     }
     println!("ivi: vcpu0 workload checksum {:x}", sum);
-    println!("ivi: vcpu0 fp/simd registers preserved: {}", if back == pattern { "yes" } else { "NO" });
+    println!("ivi: vcpu0 fp/simd registers preserved: {}", if back.0 == pattern.0 { "yes" } else { "NO" });
     gic::send_sgi(1 << 1, SGI);
     while DONE.get() == 0 {
         // SAFETY: waits for an event (trapped: the vCPU yields).
