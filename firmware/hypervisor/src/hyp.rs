@@ -12,6 +12,18 @@ use crate::vgic::Vgicd;
 use crate::vuart::Vuart;
 use crate::{println, sysreg};
 
+use core::sync::atomic::{AtomicU64, Ordering};
+
+/// The emulated PL011 of each VM, behind its own lock: a guest printing is the most frequent
+/// exit, and `trap.rs` serves it without the hypervisor lock (see `uart_fast_path`).
+pub static VUARTS: [SpinLock<Vuart>; MAX_VMS] = [const { SpinLock::new(Vuart::new()) }; MAX_VMS];
+/// IPA of each VM's `pl011` window (`u64::MAX`: none); fixed once the VMs are created.
+pub static UART_IPA: [AtomicU64; MAX_VMS] = [const { AtomicU64::new(u64::MAX) }; MAX_VMS];
+/// Accesses to each VM's emulated PL011.
+pub static UART_TRAPS: [AtomicU64; MAX_VMS] = [const { AtomicU64::new(0) }; MAX_VMS];
+/// Size of the PL011 register window.
+pub const UART_WINDOW: u64 = 0x1000;
+
 /// HCR_EL2 while a guest runs (DDI 0487F D13.2.46): VM (stage 2), SWIO, FMO/IMO/AMO (physical
 /// interrupts to EL2, virtual ones to the guest), FB, BSU = inner shareable, TWI/TWE (WFI, WFE
 /// trap), TSC (SMC traps), TIDCP (IMPLEMENTATION DEFINED registers trap), TACR (ACTLR_EL1
@@ -50,7 +62,6 @@ pub struct Vm {
     pub mdcr: u64,
     pub first_vcpu: usize,
     pub vcpus: usize,
-    pub uart: Vuart,
     pub vgicd: Vgicd,
     pub stopped: bool,
     pub stats: Stats,
@@ -95,6 +106,8 @@ pub struct Pcpu {
     pub need_resched: bool,
     /// End of the running vCPU's time slice (physical count).
     pub slice_end: Option<u64>,
+    /// CNTHP must be reprogrammed (it fired, or a vCPU blocked here).
+    pub timer_dirty: bool,
 }
 
 /// All hypervisor state.
@@ -120,7 +133,14 @@ pub static HYP: SpinLock<Hyp> = SpinLock::new(Hyp {
     platform: Platform::DEFAULT,
     vms: [const { None }; MAX_VMS],
     vcpus: [const { None }; MAX_TOTAL_VCPUS],
-    pcpus: [Pcpu { online: false, gic_mask: 0, current: None, need_resched: false, slice_end: None }; MAX_CPUS],
+    pcpus: [Pcpu {
+        online: false,
+        gic_mask: 0,
+        current: None,
+        need_resched: false,
+        slice_end: None,
+        timer_dirty: false,
+    }; MAX_CPUS],
     seq: 1,
     lrs: 4,
     slice: 0,
@@ -165,6 +185,10 @@ impl Hyp {
             }
             crate::arch::clean_to_poc(dst, c.image_size);
             let vmid = i as u16 + 1;
+            VUARTS[i].lock().reset(c.name());
+            if let Some(uart) = c.device(DeviceKind::Pl011) {
+                UART_IPA[i].store(uart.ipa, Ordering::Release);
+            }
             let pmu = c.device(DeviceKind::Pmu).is_some();
             let hpmn = (sysreg!(pmcr_el0) >> 11) & 0x1f;
             self.vms[i] = Some(Vm {
@@ -176,7 +200,6 @@ impl Hyp {
                 mdcr: hpmn | if pmu { 0 } else { MDCR_TPM },
                 first_vcpu: next_vcpu,
                 vcpus: c.vcpus,
-                uart: Vuart::new(),
                 vgicd: Vgicd::new(),
                 stopped: false,
                 stats: Stats::default(),
@@ -213,9 +236,7 @@ impl Hyp {
             return;
         }
         v.stopped = true;
-        if let Some((line, len)) = v.uart.take_partial() {
-            crate::uart::print_guest_line(prefix(v.config.name()).as_str(), &line[..len]);
-        }
+        VUARTS[vm].lock().flush();
         let name = v.config.name();
         match reason {
             StopReason::SystemOff => println!("[hyp] VM {name} powered off (PSCI SYSTEM_OFF)"),
@@ -267,11 +288,14 @@ impl Hyp {
     pub fn summary(&self) {
         let elapsed = crate::arch::now().wrapping_sub(self.started_at);
         println!("[hyp] summary: {} us of run time, timer {} Hz", ticks_to_us(elapsed, self.freq), self.freq);
-        for vm in self.vms.iter().flatten() {
+        for (i, vm) in self.vms.iter().enumerate() {
+            let Some(vm) = vm else { continue };
+            let mut traps_by_class = vm.stats.traps;
+            traps_by_class[Class::UartMmio as usize] += UART_TRAPS[i].load(Ordering::Relaxed);
             let ticks: u64 =
                 self.vcpus[vm.first_vcpu..vm.first_vcpu + vm.vcpus].iter().flatten().map(|v| v.run_ticks).sum();
             let mut traps = heapless_line();
-            for (n, &count) in vm.stats.traps.iter().enumerate() {
+            for (n, &count) in traps_by_class.iter().enumerate() {
                 if count > 0 {
                     traps.push_fmt(format_args!(" {}={}", CLASS_NAMES[n], count));
                 }
@@ -337,11 +361,4 @@ impl core::fmt::Write for Line {
         self.len += n;
         Ok(())
     }
-}
-
-/// `[name] `: the prefix of a VM's console lines.
-pub fn prefix(name: &str) -> Line {
-    let mut l = heapless_line();
-    l.push_fmt(format_args!("[{name}] "));
-    l
 }

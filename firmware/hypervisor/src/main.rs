@@ -57,8 +57,9 @@ const SLICES_PER_SECOND: u64 = 500;
 struct PerCpus(UnsafeCell<[PerCpu; MAX_CPUS]>);
 // SAFETY: each core touches only its own entry (and the vector code only through TPIDR_EL2).
 unsafe impl Sync for PerCpus {}
-static PERCPU: PerCpus =
-    PerCpus(UnsafeCell::new([const { PerCpu { regs: core::ptr::null_mut(), stack_top: 0, index: 0 } }; MAX_CPUS]));
+static PERCPU: PerCpus = PerCpus(UnsafeCell::new(
+    [const { PerCpu { regs: core::ptr::null_mut(), stack_top: 0, index: 0, vm: u64::MAX } }; MAX_CPUS],
+));
 
 /// TTBR0_EL2 of the EL2 map, shared with the secondaries.
 static EL2_TTBR: AtomicU64 = AtomicU64::new(0);

@@ -169,6 +169,7 @@ impl Hyp {
     /// Programs this core's CNTHP for the earliest of its slice end and the wake-up deadlines
     /// of the vCPUs that blocked here; disables it when there is none.
     pub fn program_timer(&mut self, p: usize) {
+        self.pcpus[p].timer_dirty = false;
         let mut next = self.pcpus[p].slice_end.filter(|_| self.pcpus[p].current.is_some());
         for v in self.vcpus.iter().flatten() {
             if v.state == State::Blocked && v.home == p {
@@ -209,6 +210,7 @@ impl Hyp {
                     gic::deactivate(iar);
                     // The level stays asserted until CNTHP is reprogrammed.
                     set_sysreg!(cnthp_ctl_el2, 0);
+                    self.pcpus[p].timer_dirty = true;
                     self.timer_expired(p);
                 }
                 gic::intid::SGI_KICK => {

@@ -4,7 +4,7 @@
 
 use crate::config::{DeviceKind, FaultPolicy};
 use crate::exit::{self, Class, Exit};
-use crate::hyp::{prefix, Hyp, StopReason, HYP};
+use crate::hyp::{Hyp, StopReason, HYP, UART_IPA, UART_TRAPS, UART_WINDOW, VUARTS};
 use crate::hypercall::{psci, ret, Call};
 use crate::vcpu::{self, State};
 use crate::vectors::{enter_guest, GuestRegs, PerCpu};
@@ -18,21 +18,73 @@ pub fn this_cpu() -> usize {
     unsafe { (*percpu).index as usize }
 }
 
+/// The VM of the vCPU this core runs (kept in its [`PerCpu`] for the lock-free fast path).
+fn current_vm() -> usize {
+    let percpu = sysreg!(tpidr_el2) as *const PerCpu;
+    // SAFETY: as in `this_cpu`.
+    unsafe { (*percpu).vm as usize }
+}
+
+fn set_current_vm(vm: usize) {
+    let percpu = sysreg!(tpidr_el2) as *mut PerCpu;
+    // SAFETY: only this core writes its own PerCpu.
+    unsafe { (*percpu).vm = vm as u64 }
+}
+
 /// Called by `__guest_exit` with the saved context of the vCPU that ran and the vector index;
 /// returns the context to enter.
 #[no_mangle]
-extern "C" fn hyp_trap(_regs: *mut GuestRegs, vector: u64) -> *mut GuestRegs {
+extern "C" fn hyp_trap(regs: *mut GuestRegs, vector: u64) -> *mut GuestRegs {
     let p = this_cpu();
+    let exit = exit::decode(vector, sysreg!(esr_el2), sysreg!(far_el2), sysreg!(hpfar_el2));
+    // SAFETY: `regs` is the context the vector code just saved for the vCPU of this core.
+    if uart_fast_path(unsafe { &mut *regs }, exit) {
+        return regs;
+    }
     let mut h = HYP.lock();
     if let Some(id) = h.pcpus[p].current {
-        let exit = exit::decode(vector, sysreg!(esr_el2), sysreg!(far_el2), sysreg!(hpfar_el2));
         h.handle_exit(p, id, exit);
     }
     next_or_idle(h, p)
 }
 
+/// An access to the VM's emulated PL011, served under that UART's lock only: the vCPU goes on
+/// running (a pending kick or interrupt is taken as soon as it is back in the guest).
+fn uart_fast_path(regs: &mut GuestRegs, exit: Exit) -> bool {
+    let vm = current_vm();
+    let Some(base) = UART_IPA.get(vm).map(|b| b.load(core::sync::atomic::Ordering::Acquire)) else {
+        return false;
+    };
+    let in_window = |ipa: u64| ipa >= base && ipa - base < UART_WINDOW;
+    match exit {
+        Exit::MmioWrite { ipa, reg, .. } if in_window(ipa) => {
+            let value = if reg == 31 { 0 } else { regs.x[reg as usize] };
+            VUARTS[vm].lock().write((ipa - base) & !3, value as u32);
+        }
+        Exit::MmioRead { ipa, width, reg, sign_extend, sixty_four } if in_window(ipa) => {
+            let value = VUARTS[vm].lock().read((ipa - base) & !3);
+            if reg != 31 {
+                regs.x[reg as usize] = extend(u64::from(value), width, sign_extend, sixty_four);
+            }
+        }
+        _ => return false,
+    }
+    regs.elr += 4;
+    UART_TRAPS[vm].fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    true
+}
+
 /// Schedules core `p` and enters the chosen vCPU, or idles.
 fn next_or_idle(mut h: crate::sync::SpinGuard<'_, Hyp>, p: usize) -> *mut GuestRegs {
+    // The common case: the vCPU goes on running and nothing asked this core to reschedule
+    // (whatever could change the decision sets `need_resched`, see `sched.rs`).
+    if let Some(id) = h.pcpus[p].current {
+        let running = h.vcpus[id].as_ref().is_some_and(|v| v.state == State::Running(p));
+        if running && !h.pcpus[p].need_resched {
+            h.resume(p, id);
+            return vcpu::regs_ptr(id);
+        }
+    }
     if let Some(id) = h.schedule(p) {
         h.prepare_entry(p, id);
         return vcpu::regs_ptr(id);
@@ -62,10 +114,24 @@ pub fn idle(p: usize) -> ! {
 }
 
 impl Hyp {
+    /// Back into the vCPU that trapped: queued virtual interrupts into the list registers, and
+    /// the core's timer if it needs reprogramming.
+    fn resume(&mut self, p: usize, id: usize) {
+        let lrs = self.lrs;
+        let enabled = self.vm_of(id).and_then(|vm| self.vms[vm].as_ref()).is_some_and(|vm| vm.vgicd.enabled());
+        if let Some(v) = self.vcpus[id].as_mut() {
+            v.flush_pending(lrs, enabled);
+        }
+        if self.pcpus[p].timer_dirty {
+            self.program_timer(p);
+        }
+    }
+
     /// Last steps before entering vCPU `id` on core `p`: queued virtual interrupts into the
     /// list registers, the core's timer.
     fn prepare_entry(&mut self, p: usize, id: usize) {
         let lrs = self.lrs;
+        set_current_vm(self.vm_of(id).unwrap_or(usize::MAX));
         let enabled = self.vm_of(id).and_then(|vm| self.vms[vm].as_ref()).is_some_and(|vm| vm.vgicd.enabled());
         if let Some(v) = self.vcpus[id].as_mut() {
             v.flush_pending(lrs, enabled);
@@ -166,6 +232,7 @@ impl Hyp {
         v.state = State::Blocked;
         v.wake_at = deadline;
         v.home = p;
+        self.pcpus[p].timer_dirty = true;
         if let Some(vm) = self.vms[vm].as_mut() {
             vm.stats.wfi_blocks += 1;
         }
@@ -174,7 +241,7 @@ impl Hyp {
     fn mmio_read(&mut self, id: usize, vm: usize, ipa: u64, width: u8) -> Option<u64> {
         let v = self.vms[vm].as_ref()?;
         if let Some(off) = v.device_offset(DeviceKind::Pl011, ipa) {
-            let value = v.uart.read(off & !3);
+            let value = VUARTS[vm].lock().read(off & !3);
             self.count(vm, Class::UartMmio);
             return Some(u64::from(value));
         }
@@ -191,8 +258,7 @@ impl Hyp {
     fn mmio_write(&mut self, p: usize, id: usize, vm: usize, ipa: u64, width: u8, value: u64) -> bool {
         let Some(v) = self.vms[vm].as_mut() else { return false };
         if let Some(off) = v.device_offset(DeviceKind::Pl011, ipa) {
-            let prefix = prefix(v.name());
-            v.uart.write(off & !3, value as u32, &mut |line| crate::uart::print_guest_line(prefix.as_str(), line));
+            VUARTS[vm].lock().write(off & !3, value as u32);
             v.count(Class::UartMmio);
             return true;
         }
@@ -283,7 +349,7 @@ impl Hyp {
                     Some(pa) => {
                         // SAFETY: `pa..pa + len` lies in the VM's RAM partition (checked above).
                         let text = unsafe { core::slice::from_raw_parts(pa as *const u8, len as usize) };
-                        crate::uart::print_guest_line(prefix(v.name()).as_str(), text);
+                        crate::uart::print_guest_line(VUARTS[vm].lock().prefix(), text);
                         len
                     }
                     None => {

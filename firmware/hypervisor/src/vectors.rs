@@ -49,6 +49,8 @@ pub struct PerCpu {
     pub stack_top: u64,
     /// Physical core number.
     pub index: u64,
+    /// The VM of the vCPU this core runs, or `u64::MAX` (read by the UART fast path).
+    pub vm: u64,
 }
 
 const _: () = assert!(core::mem::offset_of!(PerCpu, stack_top) == 8);

@@ -22,6 +22,9 @@ const LINE: usize = 200;
 
 /// State of one emulated PL011.
 pub struct Vuart {
+    /// `[name] `, the prefix of the VM's lines on the physical console.
+    prefix: [u8; 20],
+    prefix_len: usize,
     line: [u8; LINE],
     len: usize,
     cr: u32,
@@ -34,7 +37,34 @@ pub struct Vuart {
 
 impl Vuart {
     pub const fn new() -> Vuart {
-        Vuart { line: [0; LINE], len: 0, cr: 0x300, lcr_h: 0, ibrd: 0, fbrd: 0, imsc: 0, ifls: 0x12 }
+        Vuart {
+            prefix: [0; 20],
+            prefix_len: 0,
+            line: [0; LINE],
+            len: 0,
+            cr: 0x300,
+            lcr_h: 0,
+            ibrd: 0,
+            fbrd: 0,
+            imsc: 0,
+            ifls: 0x12,
+        }
+    }
+
+    /// Resets the UART for VM `name`.
+    pub fn reset(&mut self, name: &str) {
+        *self = Vuart::new();
+        let n = name.len().min(16);
+        self.prefix[0] = b'[';
+        self.prefix[1..1 + n].copy_from_slice(&name.as_bytes()[..n]);
+        self.prefix[1 + n] = b']';
+        self.prefix[2 + n] = b' ';
+        self.prefix_len = 3 + n;
+    }
+
+    /// The console prefix of the VM's lines.
+    pub fn prefix(&self) -> &str {
+        core::str::from_utf8(&self.prefix[..self.prefix_len]).unwrap_or("")
     }
 
     /// A guest read of the register at `offset`.
@@ -52,8 +82,9 @@ impl Vuart {
         }
     }
 
-    /// A guest write; `out` receives a complete line to print.
-    pub fn write(&mut self, offset: u64, value: u32, out: &mut dyn FnMut(&[u8])) {
+    /// A guest write; a completed line goes to the physical console.
+    pub fn write(&mut self, offset: u64, value: u32) {
+        let out = |line: &[u8]| crate::uart::print_guest_line(self_prefix(&self.prefix, self.prefix_len), line);
         match offset {
             UARTDR => {
                 let byte = value as u8;
@@ -79,11 +110,15 @@ impl Vuart {
         }
     }
 
-    /// Text still waiting for a newline (printed when the VM stops).
-    pub fn take_partial(&mut self) -> Option<([u8; LINE], usize)> {
-        (self.len > 0).then(|| {
-            let len = core::mem::replace(&mut self.len, 0);
-            (self.line, len)
-        })
+    /// Prints the text still waiting for a newline (when the VM stops).
+    pub fn flush(&mut self) {
+        if self.len > 0 {
+            crate::uart::print_guest_line(self.prefix(), &self.line[..self.len]);
+            self.len = 0;
+        }
     }
+}
+
+fn self_prefix(prefix: &[u8; 20], len: usize) -> &str {
+    core::str::from_utf8(&prefix[..len]).unwrap_or("")
 }
