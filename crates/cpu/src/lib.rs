@@ -4,21 +4,25 @@
 //! executes from a per-page decode cache and returns exit reasons to its caller.
 //!
 //! The core reaches RAM and devices through the [`Platform`] trait; it knows nothing of the SoC
-//! around it.
+//! around it. Addresses are translated by the `mmu` crate (re-exported as [`mmu`]): the TLB model
+//! and table walker sit behind a host fast path (`fastpath`), and the glue that turns MMU faults
+//! into aborts and runs AT and TLBI is in `translate`.
 
-pub mod addr;
 mod engine;
 pub mod exception;
 mod exec;
+mod fastpath;
 pub mod memory;
 pub mod pmu;
 pub mod state;
 mod sysreg_table;
+mod translate;
 pub mod traps;
 
-pub use addr::{PhysAddr, VirtAddr};
 pub use engine::{Exit, Functional, Timing};
 pub use memory::{FirmwareCall, Memory, Platform};
+pub use mmu;
+pub use mmu::{Ipa, PhysAddr, VirtAddr};
 pub use state::{Counters, Cpu, Pstate};
 pub use sysreg_table::{SysReg, SysRegInfo, ALL_SYSREGS, SYSREGS};
 

@@ -4,7 +4,7 @@
 
 use a64::Insn;
 
-use crate::addr::PhysAddr;
+use crate::PhysAddr;
 
 /// Bytes per decode-cache page.
 pub const PAGE_SIZE: u64 = 4096;

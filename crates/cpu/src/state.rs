@@ -96,6 +96,8 @@ pub struct Cpu {
     pub counters: Counters,
     /// The Performance Monitors.
     pub(crate) pmu: crate::pmu::Pmu,
+    /// Address translation: TLB model, translation controls, host fast path.
+    pub(crate) vm: crate::translate::MmuState,
 }
 
 /// Physical interrupt line bits for [`Cpu::set_interrupt_lines`].
@@ -118,7 +120,7 @@ impl Cpu {
         }
         sys[SysReg::MPIDR_EL1 as usize] = mpidr;
         sys[SysReg::VMPIDR_EL2 as usize] = mpidr;
-        Cpu {
+        let mut cpu = Cpu {
             id,
             x: [0; 32],
             sp_el: [0; 3],
@@ -134,7 +136,10 @@ impl Cpu {
             resume_over: None,
             counters: Counters::default(),
             pmu: crate::pmu::Pmu::new(),
-        }
+            vm: crate::translate::MmuState::new(mmu::TlbConfig::default()),
+        };
+        cpu.translation_changed();
+        cpu
     }
 
     /// Reads X`r` with register 31 as XZR.
@@ -204,6 +209,9 @@ impl Cpu {
     pub fn set_sysreg(&mut self, reg: SysReg, value: u64) {
         let info = &SYSREGS[reg as usize];
         self.sys[reg as usize] = (value & !info.res0) | info.res1;
+        if crate::translate::affects_translation(reg) {
+            self.translation_changed();
+        }
     }
 
     /// Drives the physical IRQ/FIQ/SError lines (bits of [`line`]); the core samples them at

@@ -7,6 +7,8 @@ mod dp;
 mod ldst;
 mod system;
 
+pub(crate) use ldst::Access;
+
 use a64::Insn;
 
 use crate::exception::SyncException;
