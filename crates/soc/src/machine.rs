@@ -167,7 +167,15 @@ impl Soc {
             };
             devices.push(MappedDevice { base: uart.base, size: 0x1000, device: Box::new(Pl011::new(t, r)) });
         }
-        let cores = model.core_mpidrs().into_iter().enumerate().map(|(i, mpidr)| Cpu::new(i, mpidr)).collect();
+        let cores = model
+            .cores()
+            .iter()
+            .map(|info| {
+                let mut cpu = Cpu::new(info.index, info.mpidr);
+                cpu.set_tlb_config(model.tlb(info.cluster).config());
+                cpu
+            })
+            .collect();
         let dtb = crate::dtb::generate(&model)?;
         Ok(Soc {
             model,
@@ -257,13 +265,30 @@ impl Soc {
                 // Functional timing charges one cycle per instruction.
                 budget = budget.min(max - core.counters.cycles);
             }
-            match core.run(&mut self.bus, &mut Functional, budget) {
+            let exit = core.run(&mut self.bus, &mut Functional, budget);
+            self.apply_tlb_broadcasts(0);
+            match exit {
                 Exit::PowerOff => return StopCause::PowerOff,
                 Exit::Reset => return StopCause::Reset,
                 Exit::Breakpoint => return StopCause::Breakpoint(0),
                 // Nothing can raise an interrupt before the GIC exists.
-                Exit::WaitForInterrupt if !core.wakeup_pending() => return StopCause::Idle,
+                Exit::WaitForInterrupt if !self.cores[0].wakeup_pending() => return StopCause::Idle,
                 Exit::WaitForInterrupt | Exit::Yield | Exit::Budget => {}
+            }
+        }
+    }
+
+    /// Applies the broadcast TLB invalidations core `from` executed (TLBI ...IS, or EL1 TLBIs
+    /// under HCR_EL2.FB) to every other core, at the end of its run slice: before any other core
+    /// runs again, so no core uses a translation another core's completed TLBI removed.
+    pub fn apply_tlb_broadcasts(&mut self, from: usize) {
+        let Some(core) = self.cores.get_mut(from) else { return };
+        let broadcasts = core.take_tlb_broadcasts();
+        for inv in &broadcasts {
+            for (i, other) in self.cores.iter_mut().enumerate() {
+                if i != from {
+                    other.invalidate_tlb(inv);
+                }
             }
         }
     }
