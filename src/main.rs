@@ -109,6 +109,16 @@ fn run(
             "hypersoc: {cause:?}: {} instructions, {} cycles, {} exceptions",
             c.instructions, c.cycles, c.exceptions
         );
+        let m = soc.cores[0].mmu_stats();
+        eprintln!(
+            "hypersoc: TLB model: {} hits, {} misses, {} walks, {} descriptor reads, {} faults, {} invalidations",
+            m.tlb_hits,
+            m.tlb_misses,
+            m.walks,
+            m.descriptor_reads(),
+            m.faults,
+            m.invalidations
+        );
     }
     Ok(match cause {
         StopCause::PowerOff => code::POWER_OFF,

@@ -53,7 +53,9 @@ macro_rules! oracle_tests {
     };
 }
 
-oracle_tests!(hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, trapmatrix, bench);
+oracle_tests!(
+    hello, arith, loadstore, exclusive, exceptions, alignment, levels, platform, trapmatrix, bench, bench_mmu,
+);
 
 #[test]
 fn armarm() {

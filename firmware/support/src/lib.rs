@@ -7,18 +7,21 @@
 //! - [`levels`]: dropping from EL2 to EL1 and from EL1 to EL0, and returning to the caller;
 //! - [`uart`]: PL011 output and the [`print!`] / [`println!`] macros;
 //! - [`power`]: PSCI `SYSTEM_OFF` from any EL, and the panic handler;
-//! - [`sysreg`]: [`read_sysreg!`] / [`write_sysreg!`] and barriers.
+//! - [`sysreg`]: [`read_sysreg!`] / [`write_sysreg!`] and barriers;
+//! - [`mmu`]: translation table building for programs that turn the MMU on.
 //!
-//! Memory map and layout: `link.x` (load and link address 0x4008_0000).
-//! Everything here is single-core and runs with the MMU off, so data accesses are Device-nGnRnE
-//! (DDI 0487 D5.2.9 "The effects of disabling a stage of address translation"); the target has
-//! `strict-align` so compiled code never makes an unaligned access.
+//! Memory map and layout: `link.x` (load and link address 0x4008_0000), and the table pool and
+//! data pages of [`mmu`].
+//! Everything here is single-core and runs with the MMU off unless a program turns it on, so
+//! data accesses are Device-nGnRnE (DDI 0487 D5.2.9 "The effects of disabling a stage of address
+//! translation"); the target has `strict-align` so compiled code never makes an unaligned access.
 
 #![no_std]
 
 pub mod boot;
 pub mod global;
 pub mod levels;
+pub mod mmu;
 pub mod power;
 pub mod sysreg;
 pub mod uart;

@@ -5,6 +5,7 @@
 
 #![no_std]
 
+pub mod bench;
 pub mod traps;
 
 pub use support::{print, println};
