@@ -52,6 +52,11 @@ fn qemu_version() -> Option<(u32, u32)> {
 /// cortex-a57`; returns its serial output, or `None` (after printing a skip line) when a recent
 /// enough QEMU is not installed and oracles are optional.
 pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
+    run_on_qemu_cpu(image, "cortex-a57")
+}
+
+/// [`run_on_qemu`] with another QEMU `-cpu` model.
+pub fn run_on_qemu_cpu(image: &Path, cpu: &str) -> Option<Vec<u8>> {
     let skip = |why: String| {
         assert!(!oracles_required(), "HYPERSOC_REQUIRE_ORACLES=1 but {why}");
         println!(
@@ -66,7 +71,7 @@ pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
         Some(_) => {}
     }
     let mut child = Command::new("qemu-system-aarch64")
-        .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57", "-m", "128M"])
+        .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", cpu, "-m", "128M"])
         .args(["-nographic", "-nic", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-kernel"])
         .arg(image)
         .stdin(Stdio::null())

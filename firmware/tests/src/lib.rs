@@ -6,6 +6,7 @@
 #![no_std]
 
 pub mod bench;
+pub mod mmu;
 pub mod traps;
 
 pub use support::{print, println};
