@@ -14,12 +14,18 @@ use hypersoc::soc::model::Model;
 
 /// Runs an image on the `virt` model until it powers off; returns the UART output.
 pub fn run_on_hypersoc(image: &Path) -> (StopCause, Vec<u8>) {
+    run_on_hypersoc_configured(image, |_| {})
+}
+
+/// [`run_on_hypersoc`] with `configure` applied to the SoC after loading.
+pub fn run_on_hypersoc_configured(image: &Path, configure: impl FnOnce(&mut Soc)) -> (StopCause, Vec<u8>) {
     let model = Model::load("virt").expect("built-in model");
     let buffer = SharedBuffer::default();
     let options = SocOptions { uart_tx: TxSink::Capture(buffer.clone()), uart_rx: RxSource::None };
     let mut soc = Soc::new(model, options).expect("SoC builds");
     let spec = ImageSpec::parse(image.to_str().expect("UTF-8 path")).expect("image spec");
     soc.load(&[spec]).expect("image loads");
+    configure(&mut soc);
     let cause = soc.run(RunLimits { max_instructions: Some(200_000_000), max_cycles: None });
     let out = buffer.lock().map(|b| b.clone()).unwrap_or_default();
     (cause, out)

@@ -445,3 +445,58 @@ impl Cpu {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fastpath::PagePerms;
+    use crate::state::Pstate;
+
+    fn at_el(el: u8, hcr: u64) -> Cpu {
+        let mut cpu = Cpu::new(0, 0x8000_0000);
+        cpu.set_pstate(Pstate { nzcv: 0, daif: 0x3c0, el, sp_sel: true, il: false, ss: false });
+        cpu.set_sysreg(SysReg::HCR_EL2, 1 << 31 | hcr);
+        cpu
+    }
+
+    #[test]
+    fn broadcast_tlbis_and_hcr_fb() {
+        // TLBI VMALLE1 (op1 0, CRm 7, op2 0) and VMALLE1IS (CRm 3).
+        let mut cpu = at_el(1, 0);
+        cpu.tlb_invalidate(0, 7, 0, 0).unwrap();
+        assert!(cpu.take_tlb_broadcasts().is_empty());
+        cpu.tlb_invalidate(0, 3, 0, 0).unwrap();
+        assert_eq!(cpu.take_tlb_broadcasts(), [Invalidation::El10Vmid { vmid: 0 }]);
+        // HCR_EL2.FB upgrades EL1 TLBIs to Inner Shareable, with the current VMID.
+        let mut cpu = at_el(1, HCR_FB);
+        cpu.set_sysreg(SysReg::VTTBR_EL2, 5 << 48);
+        cpu.tlb_invalidate(0, 7, 1, 0x1234).unwrap();
+        let inv = cpu.take_tlb_broadcasts();
+        assert!(matches!(inv[..], [Invalidation::El10Va { vmid: 5, asid: Some(0), va: 0x123_4000, .. }]), "{inv:?}");
+        // ... but not at EL2.
+        let mut cpu = at_el(2, HCR_FB);
+        cpu.tlb_invalidate(4, 7, 0, 0).unwrap();
+        assert!(cpu.take_tlb_broadcasts().is_empty());
+        assert!(cpu.tlb_invalidate(1, 7, 0, 0).is_err(), "no such TLBI");
+        assert_eq!(cpu.mmu_stats().invalidations, 1);
+    }
+
+    #[test]
+    fn fast_path_is_flushed_only_when_a_translation_can_change() {
+        let mut cpu = at_el(1, 0);
+        let perms = PagePerms { read: true, write: true, exec: false };
+        cpu.vm.fast.fill(1, 0x1000, 0, perms);
+        // Virtual interrupt and alignment-check bits change no translation.
+        cpu.set_sysreg(SysReg::HCR_EL2, 1 << 31 | 1 << 7);
+        cpu.set_sysreg(SysReg::SCTLR_EL1, cpu.sysreg(SysReg::SCTLR_EL1) | 2);
+        assert_eq!(cpu.vm.fast.read(1, 0x1000, 8), Some(0));
+        // A new ASID (or any TTBR change) does.
+        cpu.set_sysreg(SysReg::TTBR0_EL1, 1 << 48);
+        assert_eq!(cpu.vm.fast.read(1, 0x1000, 8), None);
+        cpu.vm.fast.fill(1, 0x1000, 0, perms);
+        cpu.invalidate_tlb(&Invalidation::El2All);
+        assert_eq!(cpu.vm.fast.read(1, 0x1000, 8), None);
+        assert_eq!(cpu.perm_level(true), 0);
+        assert_eq!(at_el(2, 0).perm_level(true), 2);
+    }
+}

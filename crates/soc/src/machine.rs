@@ -298,3 +298,25 @@ impl Soc {
         self.cores[core].sysreg(reg)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `tlbi vmalle1is; tlbi vmalle1; mov x0, #8; movk x0, #0x8400, lsl #16; smc #0`: a broadcast
+    /// TLBI, a local one, then PSCI SYSTEM_OFF.
+    const PROGRAM: [u32; 5] = [0xd508_831f, 0xd508_871f, 0xd280_0100, 0xf2b0_8000, 0xd400_0003];
+
+    #[test]
+    fn broadcast_tlbis_reach_every_other_core() {
+        let options = SocOptions { uart_tx: TxSink::Capture(Default::default()), uart_rx: RxSource::None };
+        let mut soc = Soc::new(Model::load("cockpit").unwrap(), options).unwrap();
+        let code: Vec<u8> = PROGRAM.iter().flat_map(|w| w.to_le_bytes()).collect();
+        assert!(soc.bus.memory().write_bytes(PhysAddr(0x4008_0000), &code));
+        soc.cores[0].pc = 0x4008_0000;
+        assert_eq!(soc.run(RunLimits::default()), StopCause::PowerOff);
+        let counts: Vec<u64> = soc.cores.iter().map(|c| c.mmu_stats().invalidations).collect();
+        assert_eq!(counts, [2, 1, 1, 1, 1, 1]);
+        assert!(soc.cores[0].take_tlb_broadcasts().is_empty());
+    }
+}
