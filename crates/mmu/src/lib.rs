@@ -28,6 +28,8 @@
 //! 5. TLBI: decode with [`TlbiOp::from_encoding`], get the scope with [`TlbiOp::scope`] (it reads
 //!    the current VMID from the context), apply it with [`Mmu::invalidate`] on this core and, for
 //!    [`TlbiOp::broadcast`] forms, on every other core; flush the host-side caches too.
+//! 6. A host-side cache built from translations stays a subset of the TLB model by dropping the
+//!    region of every entry the TLB evicts ([`Mmu::take_eviction`] after each translation).
 //!
 //! The SMMU builds a `TranslationContext` from a context bank (CB_TCR, CB_TTBRn, CB_MAIR as the
 //! EL1 registers; the stage 2 bank as VTCR/VTTBR) and uses the same `Mmu`.
