@@ -2,8 +2,8 @@
 //! branches whose outcome is printed, AT into PAR_EL1, and data page markers.
 //!
 //! Output of an access: `<label> ok <value>` (the loaded value, or the stored one), or
-//! `<label> el<N> esr=<ESR> far=<FAR>` with ` hpfar=<HPFAR_EL2>` when the caller asks for it
-//! (stage 2 aborts taken to EL2; HPFAR_EL2 is UNKNOWN for the others, D24.2.76).
+//! `<label> el<N> esr=<ESR> far=<FAR>` with ` hpfar=<HPFAR_EL2>` when the caller asks for it and
+//! the abort was taken to EL2 (`hpfar=-` where the register is UNKNOWN, D24.2.76).
 
 use core::arch::asm;
 
@@ -28,11 +28,25 @@ pub fn fill_markers(pa: u64, size: u64, count: u64) {
     }
 }
 
-/// Prints the outcome of the access just made.
+/// Whether HPFAR_EL2 holds the faulting IPA for an abort taken to EL2 with syndrome `esr`
+/// (D24.2.76): a stage 2 Translation, Access flag or Address size fault, or any of those and a
+/// Permission fault on a stage 1 table walk (S1PTW). For the other stage 2 faults it is UNKNOWN.
+pub fn hpfar_defined(esr: u64) -> bool {
+    let ec = esr >> 26;
+    let fsc = esr & 0x3f;
+    let s1ptw = esr & 1 << 7 != 0;
+    matches!(ec, 0x20 | 0x24) && (fsc < 0b00_1100 || (s1ptw && fsc < 0b01_0000))
+}
+
+/// Prints the outcome of the access just made; with `hpfar`, HPFAR_EL2 too for aborts taken to
+/// EL2 (`-` where it is UNKNOWN).
 pub fn outcome(label: &str, value: u64, hpfar: bool) {
     match traps::take() {
         None => println!("{} ok {:x}", label, value),
-        Some(t) if hpfar => println!("{} el{} esr={:x} far={:x} hpfar={:x}", label, t.el, t.esr, t.far, t.hpfar),
+        Some(t) if hpfar && t.el == 2 && hpfar_defined(t.esr) => {
+            println!("{} el{} esr={:x} far={:x} hpfar={:x}", label, t.el, t.esr, t.far, t.hpfar)
+        }
+        Some(t) if hpfar && t.el == 2 => println!("{} el{} esr={:x} far={:x} hpfar=-", label, t.el, t.esr, t.far),
         Some(t) => println!("{} el{} esr={:x} far={:x}", label, t.el, t.esr, t.far),
     }
 }
