@@ -17,7 +17,13 @@ fn model(cores: usize) -> Model {
     let mut model = Model::load("cockpit").expect("built-in model");
     match cores {
         1 => model.clusters.truncate(1),
-        _ => model.clusters.push(Cluster { name: "extra".into(), core: "cortex-a53".into(), count: 2, aff1: 2 }),
+        _ => model.clusters.push(Cluster {
+            name: "extra".into(),
+            core: "cortex-a53".into(),
+            count: 2,
+            aff1: 2,
+            tlb: None,
+        }),
     }
     if cores == 1 {
         model.clusters[0].count = 1;

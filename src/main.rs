@@ -202,6 +202,16 @@ fn run(args: &RunArgs<'_>) -> Result<u8, String> {
                 );
             }
         }
+        let m = soc.cores[0].mmu_stats();
+        eprintln!(
+            "hypersoc: TLB model: {} hits, {} misses, {} walks, {} descriptor reads, {} faults, {} invalidations",
+            m.tlb_hits,
+            m.tlb_misses,
+            m.walks,
+            m.descriptor_reads(),
+            m.faults,
+            m.invalidations
+        );
     }
     Ok(match cause {
         StopCause::PowerOff => code::POWER_OFF,

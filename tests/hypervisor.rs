@@ -7,8 +7,8 @@
 //!   same output and the same cycle counts;
 //! - invalid configurations are refused with the right message (on both).
 //!
-//! HyperSoC runs the demo only once it translates addresses: until the MMU work is merged the
-//! hypervisor's own probe refuses to start VMs and these tests print `SKIP:` for that part.
+//! The hypervisor probes the MMU before it starts VMs and refuses on a platform where
+//! translation has no effect; HyperSoC translates (two stages), so such a refusal fails here.
 
 mod common;
 
@@ -169,14 +169,12 @@ fn deterministic_view(out: &str) -> Vec<String> {
     view
 }
 
-/// Runs the demo on HyperSoC, or prints SKIP and returns `None` while it cannot translate.
-fn hypersoc_demo() -> Option<HypervisorRun> {
+/// Runs the demo on HyperSoC. The hypervisor refuses to start VMs on a platform whose MMU has
+/// no effect; HyperSoC translates since the MMU work was merged, so that refusal is a failure.
+fn hypersoc_demo() -> HypervisorRun {
     let run = on_hypersoc(&demo_blob(), DEMO_INSNS);
-    if run.output.contains(NO_TRANSLATION) {
-        println!("SKIP: HyperSoC does not translate addresses yet (MMU integration not merged): the hypervisor refuses to start VMs");
-        return None;
-    }
-    Some(run)
+    assert!(!run.output.contains(NO_TRANSLATION), "HyperSoC lost address translation:\n{}", run.output);
+    run
 }
 
 #[test]
@@ -187,7 +185,7 @@ fn demo_on_qemu() {
 
 #[test]
 fn demo_on_hypersoc_meets_deadlines_and_matches_qemu() {
-    let Some(run) = hypersoc_demo() else { return };
+    let run = hypersoc_demo();
     assert_eq!(run.cause, StopCause::PowerOff, "output:\n{}", run.output);
     let out = &run.output;
     check_demo(out);
@@ -203,7 +201,7 @@ fn demo_on_hypersoc_meets_deadlines_and_matches_qemu() {
 
 #[test]
 fn demo_is_deterministic() {
-    let Some(first) = hypersoc_demo() else { return };
+    let first = hypersoc_demo();
     let second = on_hypersoc(&demo_blob(), DEMO_INSNS);
     assert_eq!(first.output, second.output);
     assert_eq!(first.cycles, second.cycles);
@@ -328,9 +326,6 @@ fn fault_policy_stop_on_qemu() {
 #[test]
 fn fault_policy_stop_on_hypersoc() {
     let run = on_hypersoc(&stop_policy_blob(), DEMO_INSNS);
-    if run.output.contains(NO_TRANSLATION) {
-        println!("SKIP: HyperSoC does not translate addresses yet (MMU integration not merged)");
-        return;
-    }
+    assert_eq!(run.cause, StopCause::PowerOff, "{}", run.output);
     check_stop_policy(&run.output);
 }

@@ -20,12 +20,18 @@ pub fn run_on_hypersoc(image: &Path) -> (StopCause, Vec<u8>) {
 /// Runs an image on a built-in model (e.g. `cockpit` for the programs that need several
 /// cores) until it powers off; returns the UART output.
 pub fn run_on_hypersoc_model(image: &Path, model: &str) -> (StopCause, Vec<u8>) {
+    run_on_hypersoc_configured(image, model, |_| {})
+}
+
+/// [`run_on_hypersoc_model`] with `configure` applied to the SoC after loading.
+pub fn run_on_hypersoc_configured(image: &Path, model: &str, configure: impl FnOnce(&mut Soc)) -> (StopCause, Vec<u8>) {
     let model = Model::load(model).expect("built-in model");
     let buffer = SharedBuffer::default();
     let options = SocOptions { uart_tx: TxSink::Capture(buffer.clone()), uart_rx: RxSource::None };
     let mut soc = Soc::new(model, options).expect("SoC builds");
     let spec = ImageSpec::parse(image.to_str().expect("UTF-8 path")).expect("image spec");
     soc.load(&[spec]).expect("image loads");
+    configure(&mut soc);
     let cause = soc.run(RunLimits { max_instructions: Some(200_000_000), max_cycles: None });
     let out = buffer.lock().map(|b| b.clone()).unwrap_or_default();
     (cause, out)
@@ -58,11 +64,21 @@ fn qemu_version() -> Option<(u32, u32)> {
 /// cortex-a57`; returns its serial output, or `None` (after printing a skip line) when a recent
 /// enough QEMU is not installed and oracles are optional.
 pub fn run_on_qemu(image: &Path) -> Option<Vec<u8>> {
-    run_on_qemu_smp(image, 1)
+    run_on_qemu_with(image, "cortex-a57", 1)
 }
 
 /// [`run_on_qemu`] with `-smp cores`.
 pub fn run_on_qemu_smp(image: &Path, cores: u32) -> Option<Vec<u8>> {
+    run_on_qemu_with(image, "cortex-a57", cores)
+}
+
+/// [`run_on_qemu`] with another QEMU `-cpu` model.
+pub fn run_on_qemu_cpu(image: &Path, cpu: &str) -> Option<Vec<u8>> {
+    run_on_qemu_with(image, cpu, 1)
+}
+
+/// [`run_on_qemu`] with QEMU's `-cpu` model and `-smp` count.
+pub fn run_on_qemu_with(image: &Path, cpu: &str, cores: u32) -> Option<Vec<u8>> {
     let skip = |why: String| {
         assert!(!oracles_required(), "HYPERSOC_REQUIRE_ORACLES=1 but {why}");
         println!(
@@ -77,7 +93,7 @@ pub fn run_on_qemu_smp(image: &Path, cores: u32) -> Option<Vec<u8>> {
         Some(_) => {}
     }
     let mut child = Command::new("qemu-system-aarch64")
-        .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57", "-m", "128M"])
+        .args(["-M", "virt,virtualization=on,gic-version=2", "-cpu", cpu, "-m", "128M"])
         .args(["-smp", &cores.to_string()])
         .args(["-nographic", "-nic", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-kernel"])
         .arg(image)

@@ -28,17 +28,65 @@ impl Platform for UserPlatform {
 }
 
 impl UserPlatform {
-    /// RAM holding `image` (the executable's file part) at [`BASE`].
+    /// RAM holding `image` (the executable's file part) at [`BASE`], followed by the
+    /// translation tables of an identity map of exactly that part (see [`build_tables`]).
     pub fn new(image: &[u8], layout: &Layout) -> Self {
-        let mut memory = Memory::new(PhysAddr(BASE), layout.file_end - BASE);
+        let mapped = layout.file_end - BASE;
+        let l3_tables = mapped.div_ceil(TABLE_SPAN);
+        let mut memory = Memory::new(PhysAddr(BASE), mapped + (2 + l3_tables) * PAGE);
         assert!(memory.write_bytes(PhysAddr(BASE), image), "image fits RAM");
+        build_tables(&mut memory, layout.file_end);
         UserPlatform { memory }
     }
+}
+
+/// Bytes per page and per translation table (4 KiB granule).
+const PAGE: u64 = 0x1000;
+/// Bytes one level-3 table maps (512 pages).
+const TABLE_SPAN: u64 = 512 * PAGE;
+/// TCR_EL1.T0SZ: 39-bit virtual addresses (the walk starts at level 1); [`BASE`] is below 2^39.
+const T0SZ: u64 = 25;
+
+/// Writes, after the file part, an identity map of `[BASE, file_end)` in 4 KiB pages of Normal
+/// write-back memory that EL0 may read, write and execute (D8.3, D8.4): the Linux view of a
+/// user mapping, so that unaligned accesses behave as on QEMU user mode, while an address
+/// outside the file part (the tables included) has no mapping and faults, which skips the case.
+/// Returns the address of the level-1 table.
+fn build_tables(memory: &mut Memory, file_end: u64) -> u64 {
+    let l1 = file_end;
+    let l2 = l1 + PAGE;
+    let l3 = l2 + PAGE;
+    let write = |memory: &mut Memory, table: u64, index: u64, descriptor: u64| {
+        assert!(memory.write_bytes(PhysAddr(table + 8 * index), &descriptor.to_le_bytes()));
+    };
+    // Table descriptors: bits 1:0 = 0b11 (D8.3.1).
+    write(memory, l1, (BASE >> 30) & 0x1ff, l2 | 0b11);
+    let mut va = BASE;
+    let mut table = l3;
+    while va < file_end {
+        if va.is_multiple_of(TABLE_SPAN) || va == BASE {
+            write(memory, l2, (va >> 21) & 0x1ff, table | 0b11);
+        }
+        // Page descriptor: AttrIndx 0, AP = 0b01 (EL0 and EL1 read/write), SH = inner
+        // shareable, AF; UXN and PXN clear.
+        let page = va | (1 << 10) | (0b11 << 8) | (0b01 << 6) | 0b11;
+        write(memory, table, (va >> 12) & 0x1ff, page);
+        va += PAGE;
+        if va.is_multiple_of(TABLE_SPAN) {
+            table += PAGE;
+        }
+    }
+    l1
 }
 
 /// SCTLR_EL1 as Linux sets it for user space (D13.2.113): M (so unaligned accesses to Normal
 /// memory do not fault), SA0, DZE, UCT, nTWI, nTWE, UCI.
 const SCTLR_EL1_LINUX: u64 = 1 | (1 << 4) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 18) | (1 << 26);
+/// MAIR_EL1 attribute 0: Normal, inner and outer write-back non-transient read/write-allocate.
+const MAIR_EL1_NORMAL: u64 = 0xff;
+/// TCR_EL1: T0SZ, TG0 = 4 KiB, IRGN0/ORGN0 write-back, SH0 inner shareable, EPD1 (no TTBR1
+/// walks), IPS = 40 bits.
+const TCR_EL1_USER: u64 = T0SZ | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (1 << 23) | (0b010 << 32);
 
 /// Why HyperSoC did not complete a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,6 +110,9 @@ pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize, pair: bool) -> Resul
     assert!(p.memory.read_bytes(PhysAddr(layout.pristine), &mut pristine));
     assert!(p.memory.write_bytes(PhysAddr(layout.scratch), &pristine));
     let mut cpu = Cpu::new(0, 0x8000_0000);
+    cpu.set_sysreg(SysReg::MAIR_EL1, MAIR_EL1_NORMAL);
+    cpu.set_sysreg(SysReg::TCR_EL1, TCR_EL1_USER);
+    cpu.set_sysreg(SysReg::TTBR0_EL1, layout.file_end);
     cpu.set_sysreg(SysReg::SCTLR_EL1, SCTLR_EL1_LINUX);
     cpu.set_sysreg(SysReg::CPACR_EL1, 3 << 20);
     // MDSCR_EL1.TDCC, as Linux sets it: no Debug Communications Channel at EL0.

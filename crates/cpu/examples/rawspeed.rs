@@ -22,7 +22,8 @@ fn main() {
     let mut p = P(Memory::new(PhysAddr(0x4000_0000), 0x400_0000));
     p.0.write_bytes(PhysAddr(0x4008_0000), &data);
     let mut cpu = Cpu::new(0, 0);
-    cpu.set_sysreg(cpu::SysReg::SCTLR_EL2, 1); // treat memory as Normal: no device alignment rule
+    // The MMU stays off (SCTLR_EL2.M = 0): data accesses are Device-nGnRnE, so the image must
+    // not make unaligned accesses (the firmware is built with strict-align).
     cpu.pc = 0x4008_0000;
     let t = std::time::Instant::now();
     let count = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(500_000_000);

@@ -148,7 +148,11 @@ impl Cpu {
         let mde = mdscr_value & mdscr::MDE != 0;
         let breakpoint = BCR.iter().any(|&r| self.sysreg(r) & 1 != 0);
         let watchpoint = WCR.iter().any(|&r| self.sysreg(r) & 1 != 0);
-        self.watch_checks = mde && watchpoint;
+        let watch_checks = mde && watchpoint;
+        if watch_checks != self.watch_checks {
+            self.watch_checks = watch_checks;
+            self.refresh_fast_path();
+        }
         self.debug_checks = mdscr_value & mdscr::SS != 0 || (mde && breakpoint);
     }
 

@@ -5,7 +5,7 @@
 
 use a64::Insn;
 
-use crate::exception::{ec, fsc, hcr, SyncException};
+use crate::exception::{ec, hcr, SyncException};
 use crate::exec::{Step, StopReason};
 use crate::host_debug::{ExceptionTaken, ResumeOver, WatchHit};
 use crate::memory::Platform;
@@ -195,14 +195,20 @@ impl Cpu {
                 self.take_sync(SyncException { far: Some(pc), ..SyncException::new(ec::PC_ALIGN, 0) });
                 continue;
             }
-            // Instruction fetch: flat mapping until the MMU issue; instructions are Normal memory
-            // with the MMU off, so only the PA size and the bus can fault.
-            let Some(offset) = p.memory().ram_offset(pc, 4) else {
-                self.counters.instructions += 1;
-                self.counters.cycles += 1;
-                let fault = if pc >> crate::PA_BITS != 0 { fsc::ADDR_SIZE_L0 } else { fsc::SYNC_EXTERNAL };
-                self.take_sync(SyncException { far: Some(pc), ..SyncException::new(ec::IABT_LOWER, fault) });
-                continue;
+            // Instruction fetch: the PC's page is translated once per block (the host fast path,
+            // else the TLB model and the walker); the block ends at the page end, so decoding
+            // stays indexed by physical page.
+            let offset = match self.vm.fast.fetch(self.pstate.el, pc) {
+                Some(offset) => offset,
+                None => match self.fetch_slow(p, pc) {
+                    Ok(offset) => offset,
+                    Err(exc) => {
+                        self.counters.instructions += 1;
+                        self.counters.cycles += 1;
+                        self.take_sync(exc);
+                        continue;
+                    }
+                },
             };
             let page = offset & !0xfff;
             let mut index = (offset & 0xfff) >> 2;

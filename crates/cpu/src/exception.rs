@@ -72,13 +72,15 @@ pub struct SyncException {
     pub to_el2: bool,
     /// The preferred return address is the next instruction (SVC, HVC, SMC).
     pub return_to_next: bool,
+    /// HPFAR_EL2 for a stage 2 abort taken to EL2 (D24.2.76); not written otherwise.
+    pub hpfar: Option<u64>,
 }
 
 impl SyncException {
     /// An exception with no address and the default routing.
     #[inline(always)]
     pub const fn new(ec: u8, iss: u32) -> SyncException {
-        SyncException { ec, iss, far: None, to_el2: false, return_to_next: false }
+        SyncException { ec, iss, far: None, to_el2: false, return_to_next: false, hpfar: None }
     }
 
     /// An UNDEFINED instruction (EC 0x00, ISS 0).
@@ -161,6 +163,9 @@ impl Cpu {
         self.sys[esr_reg as usize] = esr;
         if let Some(far) = exc.far {
             self.sys[far_reg as usize] = far;
+        }
+        if let (2, Some(hpfar)) = (target, exc.hpfar) {
+            self.sys[SysReg::HPFAR_EL2 as usize] = hpfar;
         }
         self.enter(target, 0, ret);
         self.exception_taken(ExceptionKind::Sync { ec: ec_value }, from_el, esr);

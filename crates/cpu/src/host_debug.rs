@@ -13,10 +13,10 @@
 //! the vector. Resuming after a breakpoint or watchpoint stop executes the instruction at the
 //! stop PC once without stopping there again.
 
-use crate::addr::VirtAddr;
 use crate::exception::{ec, AsyncKind};
 use crate::state::Cpu;
 use crate::sysreg_table::{SysReg, SYSREGS};
+use crate::VirtAddr;
 
 /// The pseudo exception class of a host watchpoint hit travelling the synchronous-exception
 /// path from the access to the dispatcher (ESR_ELx.EC is 6 bits, so no architectural class
@@ -278,6 +278,8 @@ impl Cpu {
             self.debug.watchpoints.push(watchpoint);
         }
         self.watching = true;
+        // Watched accesses must reach the slow path's checks.
+        self.refresh_fast_path();
     }
 
     /// Removes a watchpoint; returns whether it was set.
@@ -285,6 +287,7 @@ impl Cpu {
         let before = self.debug.watchpoints.len();
         self.debug.watchpoints.retain(|w| *w != watchpoint);
         self.watching = !self.debug.watchpoints.is_empty();
+        self.refresh_fast_path();
         self.debug.watchpoints.len() != before
     }
 

@@ -8,12 +8,15 @@
 //! around it. Several cores share one [`Memory`], which holds the global exclusive monitor; the
 //! platform tells a core its interrupt lines and learns its timer outputs, SEVs and the local
 //! time of its slow-path accesses, so a scheduler outside can run many cores deterministically.
+//! Addresses are translated by the `mmu` crate (re-exported as [`mmu`]): the TLB model and table
+//! walker sit behind a host fast path (`fastpath`), and the glue that turns MMU faults into
+//! aborts and runs AT and TLBI is in `translate`.
 
-pub mod addr;
 pub mod debug;
 mod engine;
 pub mod exception;
 mod exec;
+mod fastpath;
 pub mod fp;
 pub mod host_debug;
 pub mod memory;
@@ -21,12 +24,14 @@ pub mod pmu;
 pub mod state;
 mod sysreg_table;
 pub mod timer;
+mod translate;
 pub mod traps;
 
-pub use addr::{PhysAddr, VirtAddr};
 pub use engine::{Exit, Functional, Timing};
 pub use host_debug::{CatchFilter, ExceptionKind, ExceptionStats, ExceptionTaken, WatchHit, WatchKind, Watchpoint};
 pub use memory::{FirmwareCall, Memory, Platform};
+pub use mmu;
+pub use mmu::{Ipa, PhysAddr, VirtAddr};
 pub use state::{line, Counters, Cpu, InterruptLines, Pstate};
 pub use sysreg_table::{SysReg, SysRegInfo, ALL_SYSREGS, SYSREGS};
 

@@ -4,8 +4,8 @@
 
 use a64::Insn;
 
-use crate::addr::PhysAddr;
 use crate::state::InterruptLines;
+use crate::PhysAddr;
 
 /// Bytes per decode-cache page.
 pub const PAGE_SIZE: u64 = 4096;

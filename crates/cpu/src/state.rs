@@ -107,12 +107,14 @@ pub struct Cpu {
     pub(crate) watching: bool,
     /// Whether any exception catch is set: exception entry checks the filter only then.
     pub(crate) catching: bool,
-    /// Host breakpoints, watchpoints and catches (debuggers; see [`crate::debug`]).
+    /// Host breakpoints, watchpoints and catches (debuggers; see [`crate::host_debug`]).
     pub(crate) debug: DebugState,
     /// Counters.
     pub counters: Counters,
     /// The Performance Monitors.
     pub(crate) pmu: crate::pmu::Pmu,
+    /// Address translation: TLB model, translation controls, host fast path.
+    pub(crate) vm: crate::translate::MmuState,
     /// Self-hosted debug is armed (MDSCR_EL1.SS, or MDE with an enabled breakpoint): the run
     /// loop checks every instruction ([`crate::debug`]).
     pub(crate) debug_checks: bool,
@@ -153,7 +155,7 @@ impl Cpu {
         }
         sys[SysReg::MPIDR_EL1 as usize] = mpidr;
         sys[SysReg::VMPIDR_EL2 as usize] = mpidr;
-        Cpu {
+        let mut cpu = Cpu {
             id,
             x: [0; 32],
             sp_el: [0; 3],
@@ -177,7 +179,10 @@ impl Cpu {
             watch_checks: false,
             stepped_exclusive: false,
             step_syndrome_valid: false,
-        }
+            vm: crate::translate::MmuState::new(mmu::TlbConfig::default()),
+        };
+        cpu.translation_changed();
+        cpu
     }
 
     /// A warm reset of the core (what PSCI CPU_ON starts from, D1.6): registers, PSTATE and
@@ -265,6 +270,9 @@ impl Cpu {
     pub fn set_sysreg(&mut self, reg: SysReg, value: u64) {
         let info = &SYSREGS[reg as usize];
         self.sys[reg as usize] = (value & !info.res0) | info.res1;
+        if crate::translate::affects_translation(reg) {
+            self.translation_changed();
+        }
     }
 
     /// Drives the physical IRQ/FIQ/SError lines (bits of [`line`](mod@line)); the core samples them at

@@ -28,6 +28,8 @@
 //! 5. TLBI: decode with [`TlbiOp::from_encoding`], get the scope with [`TlbiOp::scope`] (it reads
 //!    the current VMID from the context), apply it with [`Mmu::invalidate`] on this core and, for
 //!    [`TlbiOp::broadcast`] forms, on every other core; flush the host-side caches too.
+//! 6. A host-side cache built from translations stays a subset of the TLB model by dropping the
+//!    region of every entry the TLB evicts ([`Mmu::take_eviction`] after each translation).
 //!
 //! The SMMU builds a `TranslationContext` from a context bank (CB_TCR, CB_TTBRn, CB_MAIR as the
 //! EL1 registers; the stage 2 bank as VTCR/VTTBR) and uses the same `Mmu`.
@@ -40,7 +42,8 @@
 //!   Non-shareable.
 //! - The contiguous bit is a hint: never a fault, never a larger TLB entry.
 //! - Instruction fetches from Device memory are Normal Non-cacheable, not Permission faults.
-//! - PAR_EL1.NS is reported as 0 for the Non-secure regimes (UNKNOWN; QEMU reports 1).
+//! - PAR_EL1.NS is reported as 1 for successful translations (UNKNOWN for the Non-secure regimes;
+//!   QEMU reports 1, and PAR values compare byte for byte with it).
 //! - HPFAR_EL2 is produced for every stage 2 fault, including those where it is UNKNOWN.
 //! - AT walks without the main TLB (it may use the stage 2 cache); TLB conflict aborts are never
 //!   raised (the first matching entry wins, deterministically).
@@ -73,7 +76,7 @@ pub use regime::{
     hcr, pa_bits_from_parange, ps_bits, sctlr, Granule, Regime, S1Range, S1Regime, S2Config, TranslationContext,
     TranslationRegs,
 };
-pub use tlb::{Invalidation, Replacement, S2Tlb, Tlb, TlbConfig, Translation};
+pub use tlb::{Evicted, Invalidation, Replacement, S2Tlb, Tlb, TlbConfig, Translation};
 pub use tlbi::TlbiOp;
 pub use walk::{DescriptorReader, ExternalAbort, WalkCost};
 

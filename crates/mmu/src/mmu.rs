@@ -6,7 +6,7 @@ use crate::fault::Fault;
 use crate::par::{at_fault_aborts, par_success, AtOp, AtResult};
 use crate::perms::Access;
 use crate::regime::{Regime, TranslationContext};
-use crate::tlb::{Invalidation, Mapping, S2Tlb, Tlb, TlbConfig, Translation};
+use crate::tlb::{Evicted, Invalidation, Mapping, S2Tlb, Tlb, TlbConfig, Translation};
 use crate::tlbi::{tlbi_va, TlbiOp};
 use crate::walk::{s1_check, s2_check, DescriptorReader, WalkCost, Walker};
 
@@ -74,6 +74,7 @@ pub struct Mmu {
     tlb: Tlb,
     s2: Option<S2Tlb>,
     stats: MmuStats,
+    evicted: Option<Evicted>,
 }
 
 /// The canonical TLB key of `va`: tag bits replaced by copies of bit 55 when TBI applies.
@@ -93,6 +94,7 @@ impl Mmu {
             tlb: Tlb::new(cfg.sets, cfg.ways, cfg.replacement),
             s2: (cfg.s2_sets > 0 && cfg.s2_ways > 0).then(|| S2Tlb::new(cfg.s2_sets, cfg.s2_ways, cfg.replacement)),
             stats: MmuStats::default(),
+            evicted: None,
         }
     }
 
@@ -145,8 +147,9 @@ impl Mmu {
         let r = r.and_then(|m| {
             let key = &ctx.keys[regime as usize];
             let vmid = if regime == Regime::El10 && ctx.el2_enabled { ctx.s2.vmid } else { 0 };
-            if self.tlb.insert(key, regime, vmid, va_key, upper, m) {
+            if let Some(e) = self.tlb.insert(key, regime, vmid, va_key, upper, m) {
                 self.stats.evictions += 1;
+                self.evicted = Some(e);
             }
             m.check(va_key, acc, key.asid, vmid_of(ctx, regime))
         });
@@ -313,6 +316,13 @@ impl Mmu {
         if let Some(s2) = self.s2.as_mut() {
             s2.clear();
         }
+    }
+
+    /// The main TLB entry the last fill evicted, if it evicted one since the previous call (a
+    /// cache derived from TLB entries drops what it holds for that region, so it never answers
+    /// with a translation the TLB no longer has).
+    pub fn take_eviction(&mut self) -> Option<Evicted> {
+        self.evicted.take()
     }
 
     /// The counters.

@@ -90,10 +90,14 @@ pub enum AtResult {
 }
 
 /// The PAR_EL1 value of a successful translation (pseudocode `AArch64.EncodePAR`): F = 0,
-/// SH\[8:7\], NS (bit 9) = 0 (architecturally UNKNOWN for a Non-secure regime; QEMU reports 1),
-/// bit 11 RES1, PA\[47:12\], ATTR\[63:56\] in MAIR format. The IMPLEMENTATION DEFINED bit 10 is 0.
+/// SH\[8:7\], NS (bit 9) = 1, bit 11 RES1, PA\[47:12\], ATTR\[63:56\] in MAIR format. The
+/// IMPLEMENTATION DEFINED bit 10 is 0.
+///
+/// NS is architecturally UNKNOWN for a translation in a Non-secure regime (D24.2.142 PAR_EL1.NS);
+/// we report 1, the Non-secure output address space the translation used, as QEMU does, so PAR
+/// values compare byte for byte with the oracle.
 pub const fn par_success(pa: u64, attrs: MemAttrs) -> u64 {
-    (attrs.mair_byte() as u64) << 56 | (pa & OA_MASK) | 1 << 11 | attrs.par_sh() << 7
+    (attrs.mair_byte() as u64) << 56 | (pa & OA_MASK) | 1 << 11 | 1 << 9 | attrs.par_sh() << 7
 }
 
 /// Whether an AT fault is taken as an abort rather than reported in PAR_EL1, for an AT executed
@@ -129,10 +133,10 @@ mod tests {
     #[test]
     fn success_encoding() {
         let wb = MemAttrs::from_mair(0xff, Shareability::Inner);
-        assert_eq!(par_success(0x12_3456_7fff, wb), 0xff00_0012_3456_7980);
-        assert_eq!(par_success(0x4000_0000, MemAttrs::DEVICE_NGNRNE), 0x0000_0000_4000_0900);
+        assert_eq!(par_success(0x12_3456_7fff, wb), 0xff00_0012_3456_7b80);
+        assert_eq!(par_success(0x4000_0000, MemAttrs::DEVICE_NGNRNE), 0x4000_0b00);
         let nsh = MemAttrs::from_mair(0xbb, Shareability::Non);
-        assert_eq!(par_success(0x1000, nsh), 0xbb00_0000_0000_1800);
+        assert_eq!(par_success(0x1000, nsh), 0xbb00_0000_0000_1a00);
     }
 
     #[test]

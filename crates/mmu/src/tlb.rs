@@ -91,6 +91,11 @@ pub(crate) struct Mapping {
     /// Mask of the stage 2 leaf containing the IPA (for IPAS2 over-invalidation); 0 without
     /// stage 2.
     pub s2_mask: u64,
+    /// Mask of the stage 1 leaf (block or page) the entry was derived from. An entry smaller than
+    /// its stage 1 block (because the stage 2 leaf is smaller) is still removed by a TLBI by VA
+    /// of any address in the block (D8.17.x: maintenance by VA applies to the whole block entry
+    /// that translates the address, however the TLB holds it).
+    pub s1_mask: u64,
     pub s1_perms: Permissions,
     pub s2_perms: Permissions,
     pub data_attrs: MemAttrs,
@@ -144,6 +149,7 @@ impl Mapping {
                     pa: s1.oa & mask,
                     ipa: s1.oa & mask,
                     s2_mask: 0,
+                    s1_mask: mask,
                     s1_perms: s1.perms,
                     s2_perms: Permissions::ALL,
                     data_attrs: s1.data_attrs,
@@ -170,6 +176,7 @@ impl Mapping {
                     pa: s2.oa & mask,
                     ipa: s1.oa & mask,
                     s2_mask: !low_mask(s2.size_bits),
+                    s1_mask: !low_mask(s1.size_bits.min(63)),
                     s1_perms: s1.perms,
                     s2_perms: s2.perms,
                     data_attrs: s1.data_attrs.combine_s2(s2_data),
@@ -230,6 +237,18 @@ impl Mapping {
     }
 }
 
+/// A valid main TLB entry that a fill replaced, reported so that caches built on top of the TLB
+/// (the CPU's host fast path) can drop what they derived from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evicted {
+    /// The entry's translation regime.
+    pub regime: Regime,
+    /// Its canonical VA base (bits \[63:56\] copies of bit 55 when TBI applied).
+    pub va: u64,
+    /// `!(size - 1)` of the region it mapped.
+    pub mask: u64,
+}
+
 /// What a main TLB lookup compares, kept apart from the payload so a set's tags share two cache
 /// lines.
 #[derive(Clone, Copy, Debug)]
@@ -259,6 +278,7 @@ const EMPTY_MAPPING: Mapping = Mapping {
     pa: 0,
     ipa: 0,
     s2_mask: 0,
+    s1_mask: 0,
     s1_perms: Permissions(0),
     s2_perms: Permissions(0),
     data_attrs: MemAttrs::NORMAL_NC,
@@ -344,14 +364,14 @@ impl Invalidation {
             Invalidation::El10Vmid { vmid } | Invalidation::El10VmidS12 { vmid } => el10 && e.vmid == vmid,
             Invalidation::El10All => el10,
             Invalidation::El10Va { vmid, asid, va, .. } => {
-                el10 && e.vmid == vmid && asid.is_none_or(|a| t.global || t.asid == a) && va & t.mask == t.va
+                el10 && e.vmid == vmid && asid.is_none_or(|a| t.global || t.asid == a) && same_s1_leaf(va, t, e)
             }
             Invalidation::El10Asid { vmid, asid } => el10 && e.vmid == vmid && !t.global && t.asid == asid,
             Invalidation::S2Ipa { vmid, ipa, .. } => {
                 el10 && e.vmid == vmid && e.m.s2_mask != 0 && ipa & e.m.s2_mask == e.m.ipa & e.m.s2_mask
             }
             Invalidation::El2All => !el10,
-            Invalidation::El2Va { va, .. } => !el10 && va & t.mask == t.va,
+            Invalidation::El2Va { va, .. } => !el10 && same_s1_leaf(va, t, e),
         }
     }
 
@@ -366,6 +386,12 @@ impl Invalidation {
             _ => false,
         }
     }
+}
+
+/// `va` lies in the stage 1 leaf the entry was derived from.
+#[inline(always)]
+fn same_s1_leaf(va: u64, t: &Tag, e: &Entry) -> bool {
+    va & e.m.s1_mask == t.va & e.m.s1_mask
 }
 
 fn geometry(sets: usize, ways: usize) -> (usize, usize) {
@@ -465,8 +491,8 @@ impl Tlb {
         BLOCK_CLASSES.iter().find_map(|&shift| self.probe(key, va_key, shift))
     }
 
-    /// Fills `m` into the set of `va_key`, evicting per the replacement policy. Returns whether a
-    /// valid entry was evicted.
+    /// Fills `m` into the set of `va_key`, evicting per the replacement policy. Returns the valid
+    /// entry that was evicted, if any.
     pub(crate) fn insert(
         &mut self,
         key: &LookupKey,
@@ -475,13 +501,13 @@ impl Tlb {
         va_key: u64,
         upper: bool,
         m: Mapping,
-    ) -> bool {
+    ) -> Option<Evicted> {
         let shift = class_shift(u32::from(m.size_bits), key.index_shift[usize::from(upper)]);
         let base = self.set_of(va_key, shift);
         let set_index = base / self.ways;
         let ways = self.ways;
         let (Some(set), Some(slots)) = (self.tags.get(base..base + ways), self.entries.get(base..base + ways)) else {
-            return false;
+            return None;
         };
         let way = match set.iter().position(|t| t.tag == 0) {
             Some(w) => w,
@@ -497,7 +523,9 @@ impl Tlb {
                 }
             },
         };
-        let evicted = self.tags[base + way].tag != 0;
+        let old = &self.tags[base + way];
+        let evicted =
+            (old.tag != 0).then(|| Evicted { regime: self.entries[base + way].regime, va: old.va, mask: old.mask });
         self.clock = self.clock.wrapping_add(1);
         self.tags[base + way] = Tag { tag: key.tag, va: m.va, mask: m.mask, asid: key.asid, global: m.global };
         self.entries[base + way] = Entry { regime, vmid, stamp: self.clock, m };

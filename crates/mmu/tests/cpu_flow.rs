@@ -73,10 +73,10 @@ fn at_and_tlbi_from_their_encodings() {
     let mut mmu = Mmu::new(TlbConfig::default());
     // AT S12E0W (SYS #4, C7, C8, #7) from EL2.
     let op = AtOp::from_encoding(4, 7).unwrap();
-    assert_eq!(mmu.at(&ctx, op, VirtAddr(0x40_0abc), 2, &mut mem), AtResult::Par(0xff00_0001_4800_0980));
+    assert_eq!(mmu.at(&ctx, op, VirtAddr(0x40_0abc), 2, &mut mem), AtResult::Par(0xff00_0001_4800_0b80));
     // AT S1E1R from EL1 reports the IPA.
     let op = AtOp::from_encoding(0, 0).unwrap();
-    assert_eq!(mmu.at(&ctx, op, VirtAddr(0x40_0abc), 1, &mut mem), AtResult::Par(0xff00_0000_4800_0980));
+    assert_eq!(mmu.at(&ctx, op, VirtAddr(0x40_0abc), 1, &mut mem), AtResult::Par(0xff00_0000_4800_0b80));
 
     // TLBI ASIDE1IS (SYS #0, C8, C3, #2) with ASID 9 removes the non-global entry.
     mmu.translate(&ctx, VirtAddr(0x40_0000), Access::read(1), &mut mem).unwrap();

@@ -211,7 +211,9 @@ impl Soc {
             return StopCause::Stepped(core);
         }
         use crate::scheduler::CoreState;
-        match self.cores[core].run(&mut self.bus, &mut cpu::Functional, 1) {
+        let exit = self.cores[core].run(&mut self.bus, &mut cpu::Functional, 1);
+        self.apply_tlb_broadcasts(core);
+        match exit {
             cpu::Exit::PowerOff => StopCause::PowerOff,
             cpu::Exit::Reset => StopCause::Reset,
             cpu::Exit::Breakpoint => StopCause::Breakpoint(core),

@@ -121,12 +121,13 @@ impl Soc {
             });
         }
         let mpidrs = model.core_mpidrs();
-        let cores = mpidrs
+        let cores = model
+            .cores()
             .iter()
-            .enumerate()
-            .map(|(i, &mpidr)| {
-                let mut core = Cpu::new(i, mpidr);
+            .map(|info| {
+                let mut core = Cpu::new(info.index, info.mpidr);
                 core.set_clock(model.clock_hz, model.timer_hz);
+                core.set_tlb_config(model.tlb(info.cluster).config());
                 core
             })
             .collect();
@@ -204,8 +205,45 @@ impl Soc {
         self.images.iter().find_map(|i| i.symbol(name))
     }
 
+    /// Applies the broadcast TLB invalidations core `from` executed (TLBI ...IS, or EL1 TLBIs
+    /// under HCR_EL2.FB) to every other core, at the end of its run slice: before any other core
+    /// runs again, so no core uses a translation another core's completed TLBI removed.
+    pub fn apply_tlb_broadcasts(&mut self, from: usize) {
+        let Some(core) = self.cores.get_mut(from) else { return };
+        let broadcasts = core.take_tlb_broadcasts();
+        for inv in &broadcasts {
+            for (i, other) in self.cores.iter_mut().enumerate() {
+                if i != from {
+                    other.invalidate_tlb(inv);
+                }
+            }
+        }
+    }
+
     /// Reads a system register of a core (tests, tools).
     pub fn sysreg(&self, core: usize, reg: SysReg) -> u64 {
         self.cores[core].sysreg(reg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `tlbi vmalle1is; tlbi vmalle1; mov x0, #8; movk x0, #0x8400, lsl #16; smc #0`: a broadcast
+    /// TLBI, a local one, then PSCI SYSTEM_OFF.
+    const PROGRAM: [u32; 5] = [0xd508_831f, 0xd508_871f, 0xd280_0100, 0xf2b0_8000, 0xd400_0003];
+
+    #[test]
+    fn broadcast_tlbis_reach_every_other_core() {
+        let options = SocOptions { uart_tx: TxSink::Capture(Default::default()), uart_rx: RxSource::None };
+        let mut soc = Soc::new(Model::load("cockpit").unwrap(), options).unwrap();
+        let code: Vec<u8> = PROGRAM.iter().flat_map(|w| w.to_le_bytes()).collect();
+        assert!(soc.bus.memory.write_bytes(PhysAddr(0x4008_0000), &code));
+        soc.cores[0].pc = 0x4008_0000;
+        assert_eq!(soc.run(RunLimits::default()), StopCause::PowerOff);
+        let counts: Vec<u64> = soc.cores.iter().map(|c| c.mmu_stats().invalidations).collect();
+        assert_eq!(counts, [2, 1, 1, 1, 1, 1]);
+        assert!(soc.cores[0].take_tlb_broadcasts().is_empty());
     }
 }

@@ -24,6 +24,16 @@
 //! core = "cortex-a57"                 # an ARMv8.0-A core, see CORE_TYPES
 //! count = 2                           # cores, MPIDR_EL1.Aff0 = 0..count-1
 //! aff1 = 0                            # MPIDR_EL1.Aff1 of the cluster
+//! [cluster.tlb]                       # optional: this cluster's TLB, overriding [tlb]
+//! sets = 128
+//! ways = 4
+//!
+//! [tlb]                               # optional: every core's TLB model (defaults below)
+//! sets = 256                          # main TLB sets, a power of two up to 65536
+//! ways = 4                            # 1..=64
+//! s2_sets = 64                        # stage 2 (IPA -> PA) cache sets, 0 = none
+//! s2_ways = 4                         # 1..=64
+//! replacement = "round-robin"         # or "lru"
 //!
 //! [gic]                               # GICv2 with the virtualization extensions
 //! gicd = 0x0800_0000                  # each region 64 KiB (GIC_REGION_SIZE)
@@ -55,6 +65,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use cpu::mmu::{Replacement, TlbConfig};
 use serde::Deserialize;
 
 /// Size of each GIC register region (GICD, GICC, GICH, GICV), as QEMU's `virt` maps them.
@@ -116,6 +127,9 @@ pub struct Model {
     /// Other devices, e.g. in the platform window.
     #[serde(rename = "device", default)]
     pub devices: Vec<PlatformDevice>,
+    /// The TLB model of every core (clusters may override it); [`Tlb::default`] when absent.
+    #[serde(default)]
+    pub tlb: Option<Tlb>,
 }
 
 /// The RAM region.
@@ -140,6 +154,96 @@ pub struct Cluster {
     pub count: u32,
     /// MPIDR_EL1.Aff1 of the cluster's cores.
     pub aff1: u8,
+    /// The TLB model of the cluster's cores, overriding [`Model::tlb`].
+    #[serde(default)]
+    pub tlb: Option<Tlb>,
+}
+
+/// TLB victim selection (`replacement` in a `[tlb]` section).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlbReplacement {
+    /// One pointer per set, advanced on each fill.
+    #[default]
+    RoundRobin,
+    /// Least recently used.
+    Lru,
+}
+
+/// The geometry of a core's TLB model (the `mmu` crate's [`TlbConfig`]; sizes and
+/// associativity are IMPLEMENTATION DEFINED, ARM ARM D8.16): a main TLB of combined stage 1 and
+/// stage 2 entries, and a cache of stage 2 entries used by table walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tlb {
+    /// Sets of the main TLB, a power of two (1..=65536).
+    pub sets: u32,
+    /// Ways of the main TLB (1..=64).
+    pub ways: u32,
+    /// Sets of the stage 2 cache, a power of two, or 0 for none.
+    #[serde(default)]
+    pub s2_sets: u32,
+    /// Ways of the stage 2 cache (1..=64).
+    #[serde(default = "default_s2_ways")]
+    pub s2_ways: u32,
+    /// Victim selection of both.
+    #[serde(default)]
+    pub replacement: TlbReplacement,
+}
+
+fn default_s2_ways() -> u32 {
+    4
+}
+
+impl Default for Tlb {
+    /// 256 sets x 4 ways (1024 entries, a Cortex-A57 main TLB) and a 64 x 4 stage 2 cache,
+    /// round-robin: the `mmu` crate's default.
+    fn default() -> Tlb {
+        let d = TlbConfig::default();
+        Tlb {
+            sets: d.sets as u32,
+            ways: d.ways as u32,
+            s2_sets: d.s2_sets as u32,
+            s2_ways: d.s2_ways as u32,
+            replacement: TlbReplacement::RoundRobin,
+        }
+    }
+}
+
+impl Tlb {
+    /// The configuration the `mmu` crate takes.
+    pub fn config(&self) -> TlbConfig {
+        TlbConfig {
+            sets: self.sets as usize,
+            ways: self.ways as usize,
+            s2_sets: self.s2_sets as usize,
+            s2_ways: self.s2_ways as usize,
+            replacement: match self.replacement {
+                TlbReplacement::RoundRobin => Replacement::RoundRobin,
+                TlbReplacement::Lru => Replacement::Lru,
+            },
+        }
+    }
+
+    /// Checks the sizes; `section` names the table in errors (`tlb`, `cluster big tlb`).
+    fn validate(&self, section: &str) -> Result<(), Invalid> {
+        let bad = |field: &'static str, value: u32, rule: &'static str| {
+            Err(Invalid::BadTlb { section: section.to_string(), field, value, rule })
+        };
+        if !(1..=65536).contains(&self.sets) || !self.sets.is_power_of_two() {
+            return bad("sets", self.sets, "a power of two between 1 and 65536");
+        }
+        if !(1..=64).contains(&self.ways) {
+            return bad("ways", self.ways, "between 1 and 64");
+        }
+        if self.s2_sets > 65536 || (self.s2_sets != 0 && !self.s2_sets.is_power_of_two()) {
+            return bad("s2_sets", self.s2_sets, "0 or a power of two up to 65536");
+        }
+        if !(1..=64).contains(&self.s2_ways) {
+            return bad("s2_ways", self.s2_ways, "between 1 and 64");
+        }
+        Ok(())
+    }
 }
 
 /// The GICv2 (with the virtualization extensions) register regions and sizes.
@@ -395,6 +499,18 @@ pub enum Invalid {
         /// The GIC's SPI count.
         spis: u32,
     },
+    /// A TLB size out of range.
+    #[error("{section}.{field} = {value}: must be {rule}")]
+    BadTlb {
+        /// The table, e.g. `tlb` or `cluster big tlb`.
+        section: String,
+        /// The field.
+        field: &'static str,
+        /// Its value.
+        value: u32,
+        /// What it must be.
+        rule: &'static str,
+    },
     /// Two devices share an SPI.
     #[error("{first} and {second} both use SPI {spi}")]
     SharedSpi {
@@ -503,7 +619,21 @@ impl Model {
         if count > MAX_CORES {
             return Err(Invalid::TooManyCores { count });
         }
+        if let Some(tlb) = &self.tlb {
+            tlb.validate("tlb")?;
+        }
+        for cluster in &self.clusters {
+            if let Some(tlb) = &cluster.tlb {
+                tlb.validate(&format!("cluster {} tlb", cluster.name))?;
+            }
+        }
         Ok(())
+    }
+
+    /// The TLB model of the cores of cluster `cluster` (an index into [`Model::clusters`]): the
+    /// cluster's own, else the model's, else the default.
+    pub fn tlb(&self, cluster: usize) -> Tlb {
+        self.clusters.get(cluster).and_then(|c| c.tlb).or(self.tlb).unwrap_or_default()
     }
 
     fn validate_gic(&self) -> Result<(), Invalid> {
@@ -711,6 +841,14 @@ first_spi = 16
     }
 
     #[test]
+    fn builtin_tlbs() {
+        let virt = Model::load("virt").unwrap();
+        assert_eq!(virt.tlb(0).config(), TlbConfig::default());
+        let cockpit = Model::load("cockpit").unwrap();
+        assert_eq!((cockpit.tlb(0).sets, cockpit.tlb(1).sets), (256, 128));
+    }
+
+    #[test]
     fn cockpit_has_two_clusters() {
         let cockpit = Model::load("cockpit").unwrap();
         assert_eq!(
@@ -874,6 +1012,34 @@ first_spi = 16
         assert!(matches!(invalid(&BASE.replace("first_spi = 16", "first_spi = 61")), Invalid::SpiOutOfRange { .. }));
         let device = "\n[[device]]\nname = \"dma\"\nkind = \"x\"\nbase = 0x0c00_0000\nsize = 0x1000\nspis = [8, 100]\n";
         assert!(matches!(invalid(&format!("{BASE}{device}")), Invalid::SpiOutOfRange { spi: 100, .. }));
+    }
+
+    #[test]
+    fn tlb_sections() {
+        let model = parse(BASE).unwrap();
+        assert_eq!(model.tlb(0), Tlb::default());
+        assert_eq!(model.tlb(0).config(), TlbConfig::default());
+        let text = format!("{BASE}\n[tlb]\nsets = 64\nways = 2\nreplacement = \"lru\"\n");
+        let model = parse(&text).unwrap();
+        let cfg = model.tlb(0).config();
+        assert_eq!((cfg.sets, cfg.ways, cfg.s2_sets, cfg.s2_ways), (64, 2, 0, 4));
+        assert_eq!(cfg.replacement, Replacement::Lru);
+        // A cluster's own section wins.
+        let text = BASE.replace("aff1 = 0\n", "aff1 = 0\n[cluster.tlb]\nsets = 8\nways = 1\ns2_sets = 4\n");
+        let model = parse(&format!("{text}\n[tlb]\nsets = 64\nways = 2\n")).unwrap();
+        assert_eq!((model.tlb(0).sets, model.tlb(0).s2_sets, model.tlb(1).sets), (8, 4, 64));
+        // Errors name the file, the section and the rule.
+        let err = parse(&format!("{BASE}\n[tlb]\nsets = 48\nways = 2\n")).unwrap_err().to_string();
+        assert_eq!(err, "models/test.toml: tlb.sets = 48: must be a power of two between 1 and 65536");
+        let text = BASE.replace("aff1 = 0\n", "aff1 = 0\n[cluster.tlb]\nsets = 8\nways = 65\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert_eq!(err, "models/test.toml: cluster c0 tlb.ways = 65: must be between 1 and 64");
+        let err = parse(&format!("{BASE}\n[tlb]\nsets = 8\nways = 2\ns2_sets = 3\n")).unwrap_err();
+        assert!(matches!(err, ModelError::Invalid { problem: Invalid::BadTlb { field: "s2_sets", .. }, .. }));
+        let err = parse(&format!("{BASE}\n[tlb]\nsets = 8\nways = 2\nreplacement = \"fifo\"\n")).unwrap_err();
+        assert!(matches!(err, ModelError::Syntax { .. }), "{err}");
+        let err = parse(&format!("{BASE}\n[tlb]\nsets = 8\nways = 2\nlevels = 2\n")).unwrap_err();
+        assert!(err.to_string().contains("unknown field `levels`"), "{err}");
     }
 
     #[test]

@@ -238,6 +238,7 @@ impl Soc {
                         None => u64::MAX,
                     };
                     let exit = self.cores[i].run_until(&mut self.bus, &mut Functional, budget, pass_end);
+                    self.apply_tlb_broadcasts(i);
                     let cleared = self.bus.memory.take_monitor_events();
                     if cleared != 0 {
                         let now = self.cores[i].counters.cycles;

@@ -8,20 +8,23 @@
 //! - [`uart`]: PL011 output and the [`print!`] / [`println!`] macros;
 //! - [`power`]: PSCI `SYSTEM_OFF` from any EL, and the panic handler;
 //! - [`sysreg`]: [`read_sysreg!`] / [`write_sysreg!`] and barriers;
-//! - [`smp`]: PSCI, finding and starting other cores, per-core globals ([`PerCore`]).
+//! - [`smp`]: PSCI, finding and starting other cores, per-core globals ([`PerCore`]);
+//! - [`mmu`]: translation table building for programs that turn the MMU on.
 //!
-//! Memory map and layout: `link.x` (load and link address 0x4008_0000).
-//! Everything runs with the MMU off, so data accesses are Device-nGnRnE (DDI 0487 D5.2.9 "The
-//! effects of disabling a stage of address translation"); the target has `strict-align` so
-//! compiled code never makes an unaligned access. The boot core runs `main`; other cores run
-//! what [`smp::start_core`] gives them, each on its own stack, sharing the vector tables and
-//! the registered handlers (which can tell the cores apart with [`smp::core_index`]).
+//! Memory map and layout: `link.x` (load and link address 0x4008_0000), and the table pool and
+//! data pages of [`mmu`]. Programs run with the MMU off unless they turn it on, so data accesses
+//! are Device-nGnRnE (DDI 0487 D5.2.9 "The effects of disabling a stage of address
+//! translation"); the target has `strict-align` so compiled code never makes an unaligned access.
+//! The boot core runs `main`; other cores run what [`smp::start_core`] gives them, each on its
+//! own stack, sharing the vector tables and the registered handlers (which can tell the cores
+//! apart with [`smp::core_index`]).
 
 #![no_std]
 
 pub mod boot;
 pub mod global;
 pub mod levels;
+pub mod mmu;
 pub mod power;
 pub mod smp;
 pub mod sysreg;

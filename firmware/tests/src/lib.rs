@@ -6,6 +6,7 @@
 #![no_std]
 
 pub mod gic;
+pub mod mmu;
 pub mod traps;
 pub mod workload;
 

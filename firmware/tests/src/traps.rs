@@ -26,6 +26,8 @@ pub struct Taken {
     pub spsr: u64,
     /// FAR_ELx.
     pub far: u64,
+    /// HPFAR_EL2 when taken to EL2 (meaningful for stage 2 aborts only), else 0.
+    pub hpfar: u64,
 }
 
 /// Where the handler resumes.
@@ -80,6 +82,7 @@ fn record(el: u8, frame: &mut TrapFrame, kind: VectorKind) -> bool {
             elr: frame.elr,
             spsr: frame.spsr,
             far: frame.far,
+            hpfar: if el == 2 { support::read_sysreg!(hpfar_el2) } else { 0 },
         }));
     }
     if !kind.is_sync() {

@@ -1,7 +1,8 @@
 //! The compute-bound workload of the emulation-speed benchmarks (`benches/`): software CRC-32,
 //! insertion sort and heap sort, an integer matrix multiply and a linked-list walk, repeated
-//! for a number of iterations, with no I/O inside the loops. The `bench` and `bench_smp`
-//! programs run it and print one checksum line per kernel.
+//! for a number of iterations, with no I/O inside the loops. The `bench` (MMU off), `bench_mmu`
+//! (an identity map of 4 KiB pages) and `bench_smp` programs run it and print one checksum line
+//! per kernel.
 
 use core::hint::black_box;
 use support::Global;

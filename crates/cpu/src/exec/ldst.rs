@@ -11,12 +11,8 @@ use crate::state::{Cpu, Reservation};
 use crate::sysreg_table::SysReg;
 use crate::PhysAddr;
 
-pub(crate) use crate::PA_BITS;
-
 /// SCTLR_ELx bits used here (D13.2.113, D13.2.114).
 mod sctlr {
-    pub const M: u64 = 1 << 0;
-    pub const A: u64 = 1 << 1;
     pub const SA: u64 = 1 << 3;
     pub const SA0: u64 = 1 << 4;
 }
@@ -32,6 +28,8 @@ pub(crate) struct Access {
     /// ISS[24:14] (ISV, SAS, SSE, SRT, SF, AR) for single general-purpose register accesses
     /// without writeback; 0 for the others.
     pub iss: u32,
+    /// LDTR/STTR: permissions are checked as at EL0 when executed at EL1 (C6.2 LDTR).
+    pub unprivileged: bool,
 }
 
 /// The instruction syndrome of a single general-purpose register load/store (D13.2.37).
@@ -73,39 +71,16 @@ impl Cpu {
         Ok(sp)
     }
 
-    /// The data abort for `va`. The instruction syndrome (ISV = 1 with SAS/SSE/SRT/SF/AR) is
-    /// reported only for stage 2 aborts of single general-purpose register accesses without
-    /// writeback (D13.2.37 "ISV"; `acc.iss` is 0 for the other forms); stage 1 and bus aborts
-    /// have ISV = 0.
+    /// The data abort for `va` that is not an MMU fault (an alignment fault of the instruction,
+    /// a bus error): DFSC and WnR, ISV = 0 (D24.2.46 "ISV"). MMU faults are built by
+    /// [`Cpu::data_fault`].
     #[cold]
-    fn data_abort(&self, va: u64, dfsc: u32, acc: Access, stage2: bool) -> SyncException {
+    pub(crate) fn data_abort(&self, va: u64, dfsc: u32, acc: Access, stage2: bool) -> SyncException {
         let mut iss = dfsc | (u32::from(acc.write) << 6);
         if stage2 {
             iss |= acc.iss;
         }
         SyncException { far: Some(va), ..SyncException::new(ec::DABT_LOWER, iss) }
-    }
-
-    /// VA -> PA for a data access of `size` bytes, with alignment checks. Stage-1 translation
-    /// arrives with the MMU; until then the mapping is flat, as with SCTLR_ELx.M == 0, where all
-    /// data accesses are to Device-nGnRnE memory and so must be aligned (B2.7.2, D5.2.9).
-    #[inline(always)]
-    pub(crate) fn translate_data(&mut self, va: u64, size: u8, acc: Access) -> Result<u64, SyncException> {
-        if self.watching {
-            self.check_watchpoints(va, size, acc.write)?;
-        }
-        if va & (u64::from(size) - 1) != 0 {
-            let sctlr = self.regime_sctlr();
-            if acc.strict || sctlr & sctlr::A != 0 || sctlr & sctlr::M == 0 {
-                return Err(self.data_abort(va, fsc::ALIGNMENT, acc, false));
-            }
-        }
-        if va >> PA_BITS != 0 {
-            // D5.2.9: with stage 1 disabled, an address above the PA size is an Address size
-            // fault at level 0.
-            return Err(self.data_abort(va, fsc::ADDR_SIZE_L0, acc, false));
-        }
-        Ok(va)
     }
 
     /// Reads 1, 2, 4 or 8 bytes at a translated address.
@@ -183,7 +158,8 @@ impl Cpu {
         }
     }
 
-    /// A checked data read of 1..8 bytes.
+    /// A checked data read of 1, 2, 4 or 8 bytes: the host fast path for aligned accesses to
+    /// RAM pages it holds, else the translation of [`Cpu::read_slow`].
     #[inline(always)]
     pub(crate) fn read_data<P: Platform>(
         &mut self,
@@ -192,14 +168,13 @@ impl Cpu {
         size: u8,
         acc: Access,
     ) -> Result<u64, SyncException> {
-        let pa = self.translate_data(va, size, acc)?;
-        if self.watch_checks {
-            self.check_watchpoint(va, u64::from(size), false, false)?;
+        if let Some(off) = self.vm.fast.read(self.perm_level(acc.unprivileged), va, size) {
+            return Ok(p.memory().read_at(off, size));
         }
-        self.phys_read(p, va, pa, size, acc)
+        self.read_slow(p, va, size, acc).map(|v| v as u64)
     }
 
-    /// A checked data write of 1..8 bytes.
+    /// A checked data write of 1, 2, 4 or 8 bytes.
     #[inline(always)]
     pub(crate) fn write_data<P: Platform>(
         &mut self,
@@ -210,25 +185,24 @@ impl Cpu {
         acc: Access,
     ) -> Result<(), SyncException> {
         let acc = Access { write: true, ..acc };
-        let pa = self.translate_data(va, size, acc)?;
-        if self.watch_checks {
-            self.check_watchpoint(va, u64::from(size), true, false)?;
+        if let Some(off) = self.vm.fast.write(self.perm_level(acc.unprivileged), va, size) {
+            p.memory().write_at(off, size, value);
+            return Ok(());
         }
-        self.phys_write(p, va, pa, size, value, acc)
+        self.write_slow(p, va, size, u128::from(value), acc)
     }
 
-    /// A 16-byte (Q register) read: one alignment check for the whole access.
-    fn read_data128<P: Platform>(&mut self, p: &mut P, va: u64, acc: Access) -> Result<u128, SyncException> {
-        let pa = self.translate_data(va, 16, acc)?;
-        if self.watch_checks {
-            self.check_watchpoint(va, 16, false, false)?;
+    /// A 16-byte (Q register) read: one alignment check and one translation for the whole
+    /// access.
+    pub(crate) fn read_data128<P: Platform>(&mut self, p: &mut P, va: u64, acc: Access) -> Result<u128, SyncException> {
+        if let Some(off) = self.vm.fast.read(self.perm_level(acc.unprivileged), va, 16) {
+            let mem = p.memory();
+            return Ok(u128::from(mem.read_at(off, 8)) | u128::from(mem.read_at(off + 8, 8)) << 64);
         }
-        let lo = self.phys_read(p, va, pa, 8, acc)?;
-        let hi = self.phys_read(p, va.wrapping_add(8), pa.wrapping_add(8), 8, acc)?;
-        Ok(u128::from(lo) | (u128::from(hi) << 64))
+        self.read_slow(p, va, 16, acc)
     }
 
-    fn write_data128<P: Platform>(
+    pub(crate) fn write_data128<P: Platform>(
         &mut self,
         p: &mut P,
         va: u64,
@@ -236,12 +210,13 @@ impl Cpu {
         acc: Access,
     ) -> Result<(), SyncException> {
         let acc = Access { write: true, ..acc };
-        let pa = self.translate_data(va, 16, acc)?;
-        if self.watch_checks {
-            self.check_watchpoint(va, 16, true, false)?;
+        if let Some(off) = self.vm.fast.write(self.perm_level(acc.unprivileged), va, 16) {
+            let mem = p.memory();
+            mem.write_at(off, 8, value as u64);
+            mem.write_at(off + 8, 8, (value >> 64) as u64);
+            return Ok(());
         }
-        self.phys_write(p, va, pa, 8, value as u64, acc)?;
-        self.phys_write(p, va.wrapping_add(8), pa.wrapping_add(8), 8, (value >> 64) as u64, acc)
+        self.write_slow(p, va, 16, value, acc)
     }
 
     /// CPACR_EL1.FPEN and CPTR_EL2.TFP (D13.2.30, D13.2.31): SIMD&FP access traps, EC 0x07.
@@ -264,7 +239,8 @@ impl Cpu {
     }
 
     /// The common part of LDR/STR/LDRS* of a general-purpose register. `opc`: 0 store,
-    /// 1 load, 2 load signed to X, 3 load signed to W. `iss_ok`: no writeback.
+    /// 1 load, 2 load signed to X, 3 load signed to W. `iss_ok`: no writeback. `unprivileged`:
+    /// LDTR/STTR.
     #[inline(always)]
     fn ldst_gp<P: Platform>(
         &mut self,
@@ -274,12 +250,13 @@ impl Cpu {
         addr: u64,
         rt: u8,
         iss_ok: bool,
+        unprivileged: bool,
     ) -> Result<(), SyncException> {
         let bytes = 1u8 << size;
         let sign = opc >= 2;
         let sixty_four = if opc == 3 { false } else { opc == 2 || size == 3 };
         let iss = if iss_ok { iss_gp(size, sign, rt, sixty_four, false) } else { 0 };
-        let acc = Access { write: opc == 0, strict: false, iss };
+        let acc = Access { write: opc == 0, strict: false, iss, unprivileged };
         if opc == 0 {
             let value = self.xr(rt);
             return self.write_data(p, addr, bytes, value, acc);
@@ -332,9 +309,8 @@ impl Cpu {
         let base = self.base_reg(rn)?;
         let offset = sext(u64::from(imm9), 9);
         let addr = if idx == 1 { base } else { base.wrapping_add(offset) };
-        // LDTR/STTR (idx 2) behave as EL0 accesses at EL1; with a flat mapping that changes
-        // nothing until the MMU adds permission checks.
-        self.ldst_gp(p, size, opc, addr, rt, idx == 0 || idx == 2)?;
+        // LDTR/STTR (idx 2) are checked with EL0 permissions at EL1 (C6.2 LDTR).
+        self.ldst_gp(p, size, opc, addr, rt, idx == 0 || idx == 2, idx == 2)?;
         if idx & 1 == 1 {
             self.set_xsp(rn, base.wrapping_add(offset));
         }
@@ -382,7 +358,7 @@ impl Cpu {
         }
         let base = self.base_reg(rn)?;
         let addr = base.wrapping_add(extend_reg(self.xr(rm), option, if s == 1 { size } else { 0 }));
-        self.ldst_gp(p, size, opc, addr, rt, true)?;
+        self.ldst_gp(p, size, opc, addr, rt, true, false)?;
         Ok(Step::Next)
     }
 
@@ -420,7 +396,7 @@ impl Cpu {
             return Ok(Step::Next);
         }
         let addr = self.base_reg(rn)?.wrapping_add(u64::from(imm12) << size);
-        self.ldst_gp(p, size, opc, addr, rt, true)?;
+        self.ldst_gp(p, size, opc, addr, rt, true, false)?;
         Ok(Step::Next)
     }
 
@@ -445,9 +421,9 @@ impl Cpu {
     pub(crate) fn ldr_lit<P: Platform>(&mut self, opc: u8, imm19: u32, rt: u8, p: &mut P) -> ExecResult {
         let addr = self.pc.wrapping_add(sext(u64::from(imm19), 19) << 2);
         match opc {
-            0 => self.ldst_gp(p, 2, 1, addr, rt, true)?,
-            1 => self.ldst_gp(p, 3, 1, addr, rt, true)?,
-            2 => self.ldst_gp(p, 2, 2, addr, rt, true)?,
+            0 => self.ldst_gp(p, 2, 1, addr, rt, true, false)?,
+            1 => self.ldst_gp(p, 3, 1, addr, rt, true, false)?,
+            2 => self.ldst_gp(p, 2, 2, addr, rt, true, false)?,
             _ => {}
         }
         Ok(Step::Next)
@@ -549,7 +525,7 @@ impl Cpu {
         let bytes = 1u8 << size;
         let va = self.base_reg(rn)?;
         let acc = Access { strict: true, ..Access::default() };
-        let pa = self.translate_data(va, bytes, acc)?;
+        let pa = self.translate_data(p, va, bytes, acc)?;
         let value = self.phys_read(p, va, pa, bytes, acc)?;
         self.mark_exclusive(p, pa, bytes);
         self.set_x(rt, value);
@@ -586,7 +562,7 @@ impl Cpu {
         let bytes = 1u8 << size;
         let va = self.base_reg(rn)?;
         let acc = Access { strict: true, write: true, ..Access::default() };
-        let pa = self.translate_data(va, bytes, acc)?;
+        let pa = self.translate_data(p, va, bytes, acc)?;
         let status = if self.exclusive_pass(p, pa, bytes) {
             let value = self.xr(rt);
             self.phys_write(p, va, pa, bytes, value, acc)?;
@@ -603,7 +579,7 @@ impl Cpu {
         let bytes = 4u8 << sz;
         let va = self.base_reg(rn)?;
         let acc = Access { strict: true, ..Access::default() };
-        let pa = self.translate_data(va, 2 * bytes, acc)?;
+        let pa = self.translate_data(p, va, 2 * bytes, acc)?;
         let (a, b) = if sz == 0 {
             let both = self.phys_read(p, va, pa, 8, acc)?;
             (both & 0xffff_ffff, both >> 32)
@@ -622,7 +598,7 @@ impl Cpu {
         let bytes = 4u8 << sz;
         let va = self.base_reg(rn)?;
         let acc = Access { strict: true, write: true, ..Access::default() };
-        let pa = self.translate_data(va, 2 * bytes, acc)?;
+        let pa = self.translate_data(p, va, 2 * bytes, acc)?;
         let status = if self.exclusive_pass(p, pa, 2 * bytes) {
             let (a, b) = (self.xr(rt), self.xr(rt2));
             if sz == 0 {
@@ -642,7 +618,8 @@ impl Cpu {
     /// STLR: store-release, always aligned (B2.5.2).
     pub(crate) fn stlr<P: Platform>(&mut self, size: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
         let va = self.base_reg(rn)?;
-        let acc = Access { strict: true, write: true, iss: iss_gp(size, false, rt, size == 3, true) };
+        let acc =
+            Access { strict: true, write: true, iss: iss_gp(size, false, rt, size == 3, true), unprivileged: false };
         let value = self.xr(rt);
         self.write_data(p, va, 1 << size, value, acc)?;
         Ok(Step::Next)
@@ -651,7 +628,8 @@ impl Cpu {
     /// LDAR: load-acquire, always aligned.
     pub(crate) fn ldar<P: Platform>(&mut self, size: u8, rn: u8, rt: u8, p: &mut P) -> ExecResult {
         let va = self.base_reg(rn)?;
-        let acc = Access { strict: true, write: false, iss: iss_gp(size, false, rt, size == 3, true) };
+        let acc =
+            Access { strict: true, write: false, iss: iss_gp(size, false, rt, size == 3, true), unprivileged: false };
         let value = self.read_data(p, va, 1 << size, acc)?;
         self.set_x(rt, value);
         Ok(Step::Next)

@@ -18,6 +18,8 @@ mod simd_shift;
 mod system;
 mod vector;
 
+pub(crate) use ldst::Access;
+
 use a64::Insn;
 
 use crate::exception::SyncException;

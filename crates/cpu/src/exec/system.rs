@@ -3,7 +3,7 @@
 //! table of `isa/sysregs.isa`, DC/IC/AT/TLBI.
 
 use super::{ExecResult, Step, StopReason};
-use crate::exception::{ec, fsc, hcr, SyncException};
+use crate::exception::{ec, hcr, SyncException};
 use crate::memory::{FirmwareCall, Platform};
 use crate::state::Cpu;
 use crate::sysreg_table::{trap_class, SysReg, SYSREGS};
@@ -429,7 +429,8 @@ impl Cpu {
         let sctlr1 = self.sysreg(SysReg::SCTLR_EL1);
         // Which operation, the EL0 enable of SCTLR_EL1 it needs (C5.3, D24.2 SCTLR_EL1), and
         // the EL2 control that traps it (D24.2 HCR_EL2).
-        let (op, el0_enable) = match (op1, crn, crm, op2) {
+        let encoding = (op1, crn, crm, op2);
+        let (op, el0_enable) = match encoding {
             // IC IALLUIS, IC IALLU.
             (0, 7, 1, 0) | (0, 7, 5, 0) => (SysOp::PointOfUnification, 0),
             // IC IVAU, DC CVAU.
@@ -456,51 +457,45 @@ impl Cpu {
         if self.sys_trap(op) {
             return Err(SyncException { to_el2: true, ..trap });
         }
+        let xt = self.xr(rt);
         match op {
             // The decode cache is always coherent with memory and no cache holds data in the
-            // functional model: cache maintenance has no further effect.
-            SysOp::PointOfUnification | SysOp::PointOfCoherency | SysOp::SetWay => Ok(Step::Next),
-            SysOp::ZeroByVa => self.dc_zva(self.xr(rt), p),
-            SysOp::AddressTranslate => {
-                self.address_translate(self.xr(rt));
+            // functional model: maintenance by VA only translates (and may fault), the others
+            // have no further effect.
+            SysOp::PointOfUnification | SysOp::PointOfCoherency | SysOp::SetWay => {
+                match encoding {
+                    (0, 7, 6, 1) => self.maintain_by_va(p, xt, true)?,
+                    (3, 7, 5 | 10 | 11 | 14, 1) => self.maintain_by_va(p, xt, false)?,
+                    _ => {}
+                }
                 Ok(Step::Next)
             }
-            // No TLB is modelled before the MMU issue, so TLBI only ends the block.
-            SysOp::Tlbi => self.jump(self.pc.wrapping_add(4)),
+            SysOp::ZeroByVa => self.dc_zva(xt, p),
+            SysOp::AddressTranslate => {
+                self.address_translate(p, op1, op2, xt)?;
+                Ok(Step::Next)
+            }
+            // TLBI ends the block: the next fetch translates again.
+            SysOp::Tlbi => {
+                self.tlb_invalidate(op1, crm, op2, xt)?;
+                self.jump(self.pc.wrapping_add(4))
+            }
         }
     }
 
-    /// DC ZVA: zeroes the naturally aligned block of DCZID_EL0.BS words holding `va`. With
-    /// stage 1 disabled the memory is Device, where DC ZVA always takes an Alignment fault
-    /// (D5.x "DC ZVA ... Device memory").
+    /// DC ZVA: zeroes the naturally aligned block of DCZID_EL0.BS words holding `va` (C5.3.x DC
+    /// ZVA). The block is translated as one write that Device memory refuses with an Alignment
+    /// fault even when aligned, which with stage 1 disabled is every address (D8.2.x, memory
+    /// with the MMU off is Device-nGnRnE); a fault reports FAR = `va`.
     fn dc_zva<P: Platform>(&mut self, va: u64, p: &mut P) -> ExecResult {
         let block = 4u64 << (self.sysreg(SysReg::DCZID_EL0) & 0xf);
         let start = va & !(block - 1);
-        if self.regime_sctlr() & 1 == 0 {
-            return Err(SyncException {
-                far: Some(va),
-                ..SyncException::new(ec::DABT_LOWER, fsc::ALIGNMENT | (1 << 6))
-            });
-        }
-        let acc = super::ldst::Access { write: true, ..Default::default() };
-        let mut addr = start;
-        while addr < start + block {
-            self.write_data(p, addr, 8, 0, acc)?;
-            addr += 8;
+        let pa = self.translate_zva(p, va, start)?;
+        let acc = super::Access { write: true, ..Default::default() };
+        for offset in (0..block).step_by(8) {
+            self.phys_write(p, va, pa + offset, 8, 0, acc)?;
         }
         Ok(Step::Next)
-    }
-
-    /// AT: writes PAR_EL1 for `va`. Until stage-1/stage-2 translation exists the result is the
-    /// flat mapping of a disabled MMU: PA = VA, Device-nGnRnE, outer shareable (D13.2.96).
-    fn address_translate(&mut self, va: u64) {
-        let par = if va >> super::ldst::PA_BITS != 0 {
-            // F = 1, FST = address size fault level 0.
-            1 | (u64::from(fsc::ADDR_SIZE_L0) << 1)
-        } else {
-            (va & 0x0000_ffff_ffff_f000) | (0b10 << 7)
-        };
-        self.sys[SysReg::PAR_EL1 as usize] = par;
     }
 }
 

@@ -222,6 +222,9 @@ fn replacement_is_deterministic() {
     for va in [a, b, c] {
         rr.translate(&ctx, VirtAddr(va), R1, &mut fx.mem).unwrap();
     }
+    let evicted = rr.take_eviction().expect("c evicted a");
+    assert_eq!((evicted.regime, evicted.va, evicted.mask), (crate::Regime::El10, a, !0xfff));
+    assert_eq!(rr.take_eviction(), None, "reported once");
     assert!(!hit(&mut rr, &ctx, a, R1, &mut fx.mem)); // a was evicted by c; refilling evicts b
     assert!(hit(&mut rr, &ctx, c, R1, &mut fx.mem));
     assert!(!hit(&mut rr, &ctx, b, R1, &mut fx.mem));

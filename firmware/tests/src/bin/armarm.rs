@@ -21,6 +21,25 @@
 //!    PMU registers do not. QEMU does not implement TPMCR.
 //! 7. HCR_EL2.RW is RES1 when EL1 cannot use AArch32 (D24.2 HCR_EL2.RW), as on HyperSoC's cores:
 //!    writing 0 reads back 1. QEMU's Cortex-A57 has AArch32 at EL1.
+//!
+//! With the MMU on (EL2 stage 1, 4K granule; see `mmu_el2` for what QEMU does model):
+//!
+//! 8. An unaligned load from a page of Device memory (B2.5.2 "Alignment of data accesses": an
+//!    unaligned access to any type of Device memory generates an Alignment fault; pseudocode
+//!    `AArch64.S1HasAlignmentFaultDueToMemType`): DFSC 0b100001, FAR = the address. QEMU 10
+//!    checks it only with the MMU off.
+//! 9. DC ZVA to a Device page: an Alignment fault as in case 4, with the MMU on.
+//! 10. DC CVAC to an unmapped VA: a Translation fault at level 3 reported with CM = 1 and WnR = 1
+//!     (D7.5.9.2: a DC by VA is a NOP only when the cache level it targets is absent, and our
+//!     CLIDR_EL1 has LoC = 2; D24.2.46 CM, WnR; FAR = the register argument). DC IVAC to a
+//!     read-only page: a Permission fault (D7.5.9.2, DC IVAC needs write permission); DC CIVAC
+//!     there: none (no permission is needed at EL2). QEMU treats DC by VA as a NOP.
+//! 11. With stage 2 on and the EL1&0 stage 1 off, an unaligned load at EL1 (stage 1 disabled:
+//!     Device-nGnRnE, D8.2.x "The effects of disabling address translation"; B2.5.2): an
+//!     Alignment fault at stage 1, taken to EL1. QEMU does not check it under stage 2.
+//! 12. AT S12E1R / S12E1W that meet a stage 2 Permission fault (pseudocode `AArch64.AT`,
+//!     `AArch64.EncodePAR`): PAR_EL1 = F | FST (0b001111, level 3) | S | RES1 bit 11 = 0xa1f.
+//!     QEMU 10 aborts (an assertion in do_ats_write).
 
 #![no_std]
 #![no_main]
@@ -28,6 +47,7 @@
 use core::arch::asm;
 
 use fwtest::{line, println, probe, traps};
+use support::mmu::{self, desc, disable_el2, enable_el2, tcr_el2, Granule, Pool, Tables, DATA};
 use support::{read_sysreg, write_sysreg};
 
 support::entry!(main);
@@ -53,7 +73,73 @@ fn main() {
     let r = support::drop_to_el1(at_el1, support::el1_stack_top(), 0);
     line("el1 returned", &[r]);
     el2_controls();
+    mmu_on();
+    stage2();
     fwtest::end();
+}
+
+/// The window of the MMU cases: a Device page, a read-only page, an unmapped page (4K).
+const WINDOW: u64 = 0x10_0000_0000;
+
+/// Cases 8-10.
+fn mmu_on() {
+    println!("el2 mmu on");
+    let mut pool = Pool::new();
+    let mut t = Tables::stage1(&mut pool, Granule::K4, 39);
+    t.identity(&mut pool, 0, 0);
+    t.map(&mut pool, WINDOW, DATA, 3, desc::attr(mmu::DEVICE) | desc::AF);
+    t.map(&mut pool, WINDOW + 0x1000, DATA + 0x1000, 3, desc::normal(0b10));
+    t.set(&mut pool, WINDOW + 0x2000, 3, 0);
+    enable_el2(&t, tcr_el2(Granule::K4, 25, false));
+    probe!("ldr device unaligned", "ldr {v}, [{a}]", WINDOW + 4);
+    probe!("dc zva device", "dc zva, {a}", WINDOW + 0x48);
+    probe!("dc cvac unmapped", "dc cvac, {a}", WINDOW + 0x2010);
+    probe!("dc ivac read-only", "dc ivac, {a}", WINDOW + 0x1010);
+    probe!("dc civac read-only", "dc civac, {a}", WINDOW + 0x1010);
+    disable_el2();
+}
+
+/// IPA of the stage 2 cases: a read-only page, then a page without access.
+const IPA: u64 = 0x8000_0000;
+
+/// Cases 11 and 12.
+fn stage2() {
+    println!("el2 stage 2");
+    let mut pool = Pool::new();
+    let mut s2 = Tables::stage2(&mut pool, Granule::K4, 40, 1);
+    s2.map_range(&mut pool, mmu::RAM.start, mmu::RAM.start, mmu::RAM.end - mmu::RAM.start, 2, desc::S2_NORMAL);
+    s2.map(&mut pool, mmu::UART, mmu::UART, 3, desc::memattr(0) | desc::s2ap(3) | desc::AF);
+    s2.map(&mut pool, IPA, DATA, 3, desc::S2_NORMAL & !desc::s2ap(2));
+    s2.map(&mut pool, IPA + 0x1000, DATA, 3, desc::S2_NORMAL & !desc::s2ap(3));
+    mmu::sync_tables();
+    let hcr = read_sysreg!(hcr_el2);
+    write_sysreg!(vtcr_el2, mmu::vtcr_el2(Granule::K4, 24, 1));
+    write_sysreg!(vttbr_el2, s2.root | 1 << 48);
+    write_sysreg!(hcr_el2, hcr | 1);
+    // SAFETY: TLB maintenance of the EL1&0 regime before it is used.
+    unsafe { asm!("tlbi alle1", "dsb ish", "isb") };
+    line("at s12e1w read-only", &[at(IPA, true)]);
+    line("at s12e1r no access", &[at(IPA + 0x1000, false)]);
+    support::drop_to_el1(unaligned_el1, support::el1_stack_top(), 0);
+    write_sysreg!(hcr_el2, hcr);
+    support::sysreg::isb();
+}
+
+fn at(va: u64, write: bool) -> u64 {
+    // SAFETY: AT only writes PAR_EL1.
+    unsafe {
+        if write {
+            asm!("at s12e1w, {}", "isb", in(reg) va);
+        } else {
+            asm!("at s12e1r, {}", "isb", in(reg) va);
+        }
+    }
+    read_sysreg!(par_el1)
+}
+
+extern "C" fn unaligned_el1(_: u64) -> u64 {
+    probe!("el1 ldr unaligned, stage 1 off", "ldr {v}, [{a}]", buffer() + 4);
+    0
 }
 
 /// Loads through SP = `sp` with SPSel = 0 at the current EL (EL2 or EL1), so the exception is

@@ -117,7 +117,15 @@ fn eret_restores_pstate() {
 /// x0 + 1 in x0.
 fn el2_hvc(frame: &mut TrapFrame, kind: VectorKind) -> bool {
     if kind == VectorKind::Lower64Sync && frame.ec() == 0x16 && frame.iss() == 0x10 {
-        SEEN.set(Some(Taken { el: 2, vector: kind as u8, esr: frame.esr, elr: frame.elr, spsr: frame.spsr, far: 0 }));
+        SEEN.set(Some(Taken {
+            el: 2,
+            vector: kind as u8,
+            esr: frame.esr,
+            elr: frame.elr,
+            spsr: frame.spsr,
+            far: 0,
+            hpfar: 0,
+        }));
         frame.x[0] += 1;
         return true;
     }
