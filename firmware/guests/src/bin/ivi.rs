@@ -13,7 +13,7 @@ guest::entry!(main);
 
 /// Workload: chunks and iterations per chunk.
 const CHUNKS: u64 = 8;
-const ITERATIONS: u64 = 40_000;
+const ITERATIONS: u64 = 400_000;
 /// The SGI vCPU 0 sends to vCPU 1.
 const SGI: u32 = 1;
 
