@@ -329,3 +329,39 @@ fn fault_policy_stop_on_hypersoc() {
     assert_eq!(run.cause, StopCause::PowerOff, "{}", run.output);
     check_stop_policy(&run.output);
 }
+
+/// ivi alone with both vCPUs on core 0 and the given vCPU priorities.
+fn ivi_on_one_core(priorities: &str) -> HypervisorRun {
+    let text = std::fs::read_to_string(hyprun::demo_config()).expect("vms.toml");
+    let start = text.find("[[vm]]\nname = \"ivi\"").expect("ivi");
+    let end = text.find("[[vm]]\nname = \"attacker\"").expect("attacker");
+    let ivi = text[start..end]
+        .replace("affinity = [[0], [1]]", "affinity = [[0], [0]]")
+        .replace("vcpu_priority = [0, 0]", &format!("vcpu_priority = {priorities}"));
+    let run = on_hypersoc(&hyprun::pack(&ivi).expect("packs"), DEMO_INSNS);
+    assert_eq!(run.cause, StopCause::PowerOff, "{}", run.output);
+    run
+}
+
+fn position(out: &str, line: &str) -> usize {
+    out.lines().position(|l| l == line).unwrap_or_else(|| panic!("missing {line:?} in:\n{out}"))
+}
+
+#[test]
+fn equal_priorities_share_a_core_round_robin() {
+    let run = ivi_on_one_core("[0, 0]");
+    let out = &run.output;
+    // Each chunk takes about one 2 ms slice: the two vCPUs alternate.
+    assert!(position(out, "[ivi] ivi: vcpu1 progress 1/8") < position(out, "[ivi] ivi: vcpu0 progress 8/8"), "{out}");
+    assert!(position(out, "[ivi] ivi: vcpu0 progress 2/8") < position(out, "[ivi] ivi: vcpu1 progress 8/8"), "{out}");
+    assert_has(out, "[ivi] ivi: vcpu0 fp/simd registers preserved: yes");
+}
+
+#[test]
+fn a_higher_priority_vcpu_preempts_at_once() {
+    let run = ivi_on_one_core("[0, 1]");
+    let out = &run.output;
+    // vCPU 1 outranks vCPU 0 on their shared core: from its CPU_ON it runs its whole workload.
+    assert!(position(out, "[ivi] ivi: vcpu1 progress 8/8") < position(out, "[ivi] ivi: vcpu0 progress 1/8"), "{out}");
+    assert_has(out, "[ivi] ivi: vcpu1 received SGI 1 from vcpu 0");
+}
