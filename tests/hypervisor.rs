@@ -139,6 +139,7 @@ fn check_demo(out: &str) {
         "[ivi] ivi: vcpu1 workload checksum 5aa6dbd2531643e5",
         "[ivi] ivi: vcpu0 fp/simd registers preserved: yes",
         "[ivi] ivi: vcpu1 received SGI 1 from vcpu 0",
+        "[ivi] ivi: vcpu1 received SGIs 1..9: mask 0x3fe",
         "[ivi] ivi: vcpu1 reported done, unexpected interrupts 0",
         "[ivi] ivi: vcpu1 is off (PSCI AFFINITY_INFO), done",
         "[rtos] rtos: unexpected interrupts 0",

@@ -213,14 +213,24 @@ impl Hyp {
                     self.pcpus[p].timer_dirty = true;
                     self.timer_expired(p);
                 }
+                gic::intid::MAINTENANCE => {
+                    // Underflow (GICH_HCR.UIE): the level stays asserted while the condition
+                    // holds, so UIE is cleared here; refilling the list registers on the way back
+                    // into the guest sets it again if interrupts still wait (IHI 0048B 5.3.1).
+                    gic::write_gich(gic::gich::HCR, gic::gich::HCR_EN);
+                    if let Some(v) = self.pcpus[p].current.and_then(|c| self.vcpus[c].as_mut()) {
+                        v.gich.hcr = gic::gich::HCR_EN;
+                    }
+                    gic::priority_drop(iar);
+                    gic::deactivate(iar);
+                }
                 gic::intid::SGI_KICK => {
                     gic::priority_drop(iar);
                     gic::deactivate(iar);
                     self.pcpus[p].need_resched = true;
                 }
                 _ => {
-                    // The maintenance interrupt (its condition is re-evaluated when the list
-                    // registers are refilled on entry) and anything unexpected.
+                    // Anything unexpected.
                     gic::priority_drop(iar);
                     gic::deactivate(iar);
                 }

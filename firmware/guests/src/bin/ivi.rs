@@ -1,8 +1,10 @@
 //! `ivi`: the infotainment partition, low priority, two vCPUs. vCPU 0 starts vCPU 1 with PSCI
 //! CPU_ON; both run a CPU-hungry workload and print progress (vCPU 0 on the emulated PL011,
 //! vCPU 1 with the CONSOLE_WRITE hypercall). vCPU 0 keeps a pattern in V8..V15 across the run
-//! to check that FP/SIMD state survives the context switches, then sends virtual SGI 1 to
-//! vCPU 1, which reports it; vCPU 1 turns itself off and vCPU 0 stops the VM.
+//! to check that FP/SIMD state survives the context switches, then sends virtual SGIs 2..9 and
+//! 1 to vCPU 1 (more than the four list registers hold: the hypervisor refills them on the
+//! underflow maintenance interrupt), which reports them; vCPU 1 turns itself off and vCPU 0
+//! stops the VM.
 
 #![no_std]
 #![no_main]
@@ -23,6 +25,10 @@ struct Aligned([u64; 16]);
 
 static DONE: Global<u64> = Global::new(0);
 static SGI_SEEN: Global<u64> = Global::new(0);
+/// Bit n: SGI n arrived at vCPU 1.
+static SGI_MASK: Global<u64> = Global::new(0);
+/// SGIs 1..=9.
+const ALL_SGIS: u64 = 0x3fe;
 static UNEXPECTED: Global<u64> = Global::new(0);
 
 fn main(vcpu: usize, context: u64) {
@@ -78,6 +84,9 @@ fn vcpu0() {
     }
     println!("ivi: vcpu0 workload checksum {:x}", sum);
     println!("ivi: vcpu0 fp/simd registers preserved: {}", if back.0 == pattern.0 { "yes" } else { "NO" });
+    for sgi in 2..=9 {
+        gic::send_sgi(1 << 1, sgi);
+    }
     gic::send_sgi(1 << 1, SGI);
     while DONE.get() == 0 {
         // SAFETY: waits for an event (trapped: the vCPU yields).
@@ -93,17 +102,20 @@ fn vcpu0() {
 fn vcpu1(context: u64) {
     hprintln!("ivi: vcpu1 up, context {:#x}", context);
     gic::init(false);
-    gic::enable(SGI);
+    for sgi in 1..=9 {
+        gic::enable(sgi);
+    }
     let sum = workload(1, |chunk| hprintln!("ivi: vcpu1 progress {}/{}", chunk, CHUNKS));
     hprintln!("ivi: vcpu1 workload checksum {:x}", sum);
     // Wait for vCPU 0's SGI with interrupts unmasked.
-    while SGI_SEEN.get() == 0 {
+    while SGI_SEEN.get() == 0 || SGI_MASK.get() != ALL_SGIS {
         // SAFETY: PSTATE.I and WFI only.
         unsafe { core::arch::asm!("msr daifset, #2", "wfi", "msr daifclr, #2", "isb") };
     }
     // SAFETY: PSTATE.I only.
     unsafe { core::arch::asm!("msr daifset, #2") };
     hprintln!("ivi: vcpu1 received SGI {} from vcpu {}", SGI, SGI_SEEN.get() - 1);
+    hprintln!("ivi: vcpu1 received SGIs 1..9: mask {:#x}", SGI_MASK.get());
     DONE.set(1);
     // SAFETY: wakes vCPU 0's WFE loop (harmless when it is trapped).
     unsafe { core::arch::asm!("sev") };
@@ -131,8 +143,11 @@ fn irq(_frame: &mut Frame) -> bool {
     if intid == 1023 {
         return true;
     }
-    if intid == SGI {
-        SGI_SEEN.set(u64::from((iar >> 10) & 7) + 1);
+    if intid < 16 && (1 << intid) & ALL_SGIS != 0 {
+        SGI_MASK.set(SGI_MASK.get() | 1 << intid);
+        if intid == SGI {
+            SGI_SEEN.set(u64::from((iar >> 10) & 7) + 1);
+        }
     } else {
         UNEXPECTED.set(UNEXPECTED.get() + 1);
     }
