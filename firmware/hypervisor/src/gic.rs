@@ -24,6 +24,7 @@ pub mod intid {
 mod gicd {
     pub const CTLR: u64 = 0x000;
     pub const ISENABLER: u64 = 0x100;
+    pub const ICENABLER: u64 = 0x180;
     pub const ISACTIVER: u64 = 0x300;
     pub const ICACTIVER: u64 = 0x380;
     pub const IPRIORITYR: u64 = 0x400;
@@ -112,6 +113,11 @@ pub fn priority_drop(iar: u32) {
 /// Deactivation (GICC_DIR, 4.4.15).
 pub fn deactivate(iar: u32) {
     write(&GICC, gicc::DIR, iar);
+}
+
+/// Disables interrupt `intid` (GICD_ICENABLERn, 4.3.6; banked for INTIDs 0..31).
+pub fn disable(intid: u32) {
+    write(&GICD, gicd::ICENABLER + u64::from(intid / 32) * 4, 1 << (intid % 32));
 }
 
 /// Sends SGI `sgi` to the cores in `mask` (GICD_SGIR TargetListFilter = 0, 4.3.15).

@@ -193,7 +193,9 @@ impl Hyp {
     /// active: the guest's deactivation of the virtual interrupt (HW list register) deactivates
     /// it.
     pub fn handle_irqs(&mut self, p: usize) {
-        loop {
+        // Bounded: a level that stays asserted cannot keep this core at EL2 for ever (what is
+        // left is taken again on the next exit).
+        for _ in 0..32 {
             let (intid, source) = gic::acknowledge();
             let iar = intid | (source << 10);
             match intid {
@@ -230,9 +232,12 @@ impl Hyp {
                     self.pcpus[p].need_resched = true;
                 }
                 _ => {
-                    // Anything unexpected.
+                    // Nothing else is enabled; should an interrupt arrive anyway, it is disabled
+                    // so that it cannot storm.
                     gic::priority_drop(iar);
                     gic::deactivate(iar);
+                    gic::disable(intid);
+                    crate::println!("[hyp] core {p}: unexpected interrupt {intid} disabled");
                 }
             }
             if let Some(c) = self.pcpus[p].current {
