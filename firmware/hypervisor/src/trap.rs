@@ -226,7 +226,15 @@ impl Hyp {
         let deadline = self.loaded_timer_deadline(id);
         let now = crate::arch::now();
         let Some(v) = self.vcpus[id].as_mut() else { return };
-        if v.pending & v.enabled != 0 || vcpu::Vcpu::loaded_lr_pending(lrs) || deadline.is_some_and(|d| d <= now) {
+        if deadline.is_some_and(|d| d <= now) {
+            // The timer condition holds, so its interrupt is pending for the vCPU (the timer
+            // drives a level), whether or not the physical one has reached EL2 yet: queue it,
+            // and the guest's deactivation of the hardware list register also deactivates the
+            // physical interrupt, whatever state it was left in.
+            v.pending |= 1 << crate::gic::intid::VTIMER;
+            return;
+        }
+        if v.pending & v.enabled != 0 || vcpu::Vcpu::loaded_lr_pending(lrs) {
             return;
         }
         v.state = State::Blocked;

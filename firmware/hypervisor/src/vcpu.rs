@@ -301,8 +301,9 @@ impl Vcpu {
         while want != 0 {
             let irq = want.trailing_zeros();
             want &= want - 1;
-            // Already in a list register: it stays queued until that one is done.
+            // Already in a list register: the same interrupt, pending once (IHI 0048B 1.4.2).
             if live[..lrs].iter().any(|&l| !lr::is_free(l) && lr::vintid(l) == irq) {
+                self.pending &= !(1 << irq);
                 continue;
             }
             let Some(free) = live[..lrs].iter().position(|&l| lr::is_free(l)) else { break };
