@@ -1,6 +1,7 @@
-//! Debugger tests: `gdb-multiarch --batch` against `hypersoc run --gdb`, debugging the
-//! `gdbtarget` firmware program (ELF with symbols). Each test asserts exact lines of gdb's
-//! output. Without gdb-multiarch the tests print a `SKIP:` line, unless
+//! Debugger tests: `gdb-multiarch --batch` against `hypersoc run --gdb`, debugging firmware
+//! programs (ELF with symbols): `gdbtarget` (one core, the MMU off), `gdbtarget_mmu` (a guest
+//! with both translation stages on) and `smp_sgi` (four cores of the six of `cockpit`). Each test
+//! asserts exact lines of gdb's output. Without gdb-multiarch the tests print a `SKIP:` line, unless
 //! HYPERSOC_REQUIRE_ORACLES=1 makes them fail.
 
 mod common;
@@ -404,10 +405,212 @@ fn address_spaces_and_translation() {
             "address space: va",
             // Device registers are not read by the debugger.
             "0x9000000:\tCannot access memory at address 0x9000000",
-            "core 0: no TLB model yet (translation is the flat mapping until the MMU lands)",
+            // Nothing has run: the TLB model is empty.
+            "core 0 TLB: 256 sets x 4 ways (round-robin), 0 of 1024 entries valid",
+            "stage 2 cache: 64 sets x 4 ways, 0 of 256 entries valid",
+            "counters: 0 hits, 0 misses, 0 walks (0 descriptor reads: 0 stage 1, 0 stage 2), stage 2 cache 0 hits 0 \
+             misses, 0 evictions, 0 faults, 0 invalidations (0 entries)",
+            "host fast path: on (the accesses it answers do not reach the TLB model)",
             "unknown address space `bogus`: va, ipa or pa",
         ],
     );
+}
+
+#[test]
+fn two_stage_translation_of_a_guest() {
+    if !gdb_available() {
+        return;
+    }
+    // gdbtarget_mmu: at `gdb_mmu_marker` the guest runs at EL1 with stage 1 mapping VA
+    // 0x46001000 to IPA 0x80000000, which stage 2 maps to PA 0x46000000 (see the program).
+    let s = session(
+        "virt",
+        "gdbtarget_mmu",
+        &[],
+        &[
+            "set language c",
+            "break gdb_mmu_marker",
+            "continue",
+            "info threads",
+            "monitor translate 0x46001000",
+            // The guest's view, the physical view of the same address, and of the PA it maps to.
+            "x/2gx 0x46001000",
+            "x/gx 0x46000000",
+            "monitor space pa",
+            "x/2gx 0x46001000",
+            "x/2gx 0x46000000",
+            "monitor space ipa",
+            "x/gx 0x80000000",
+            "monitor translate 0x80000008",
+            "monitor space va",
+            // A write through both stages reaches PA 0x46000008.
+            "set *(unsigned long *)0x46001008 = 0xabcd",
+            "monitor tlb",
+            // A translation register written from gdb takes effect at once, like an MSR.
+            "set $saved = $ttbr0_el1",
+            "set $ttbr0_el1 = 0",
+            "x/gx 0x46001000",
+            "monitor translate 0x46001000",
+            "set $ttbr0_el1 = $saved",
+            "x/gx 0x46001000",
+            "detach",
+        ],
+    );
+    let thread = line_starting(&s.gdb, "* 1    Thread 1.1 ");
+    assert!(thread.contains("(core 0 cortex-a57 EL1h VMID 1)"), "{thread}");
+    assert_lines(
+        &s.gdb,
+        &[
+            "VA 0x46001000 on core 0 at EL1",
+            "  stage 1 (EL1&0): TTBR0_EL1 0x44007000, ASID 0, 4KB granule, 39-bit input, start level 1",
+            "    stage 2 of IPA 0x44007008:",
+            "      level 1 at PA 0x44000008 = 0x0000000044002003 table",
+            "      level 2 at PA 0x44002100 = 0x00000000440007fd block",
+            "    level 1 at IPA 0x44007008, PA 0x44007008 = 0x0000000044008003 table",
+            "    stage 2 of IPA 0x44008180:",
+            "      level 1 at PA 0x44000008 = 0x0000000044002003 table",
+            "      level 2 at PA 0x44002100 = 0x00000000440007fd block",
+            "    level 2 at IPA 0x44008180, PA 0x44008180 = 0x000000004400a003 table",
+            "    stage 2 of IPA 0x4400a008:",
+            "      level 1 at PA 0x44000008 = 0x0000000044002003 table",
+            "      level 2 at PA 0x44002100 = 0x00000000440007fd block",
+            "    level 3 at IPA 0x4400a008, PA 0x4400a008 = 0x0000000080000703 page",
+            "    output IPA 0x80000000: 4KB page at level 3, EL1 rwx EL0 --x, Normal WB ISH",
+            "  stage 2 (EL1&0): VTTBR_EL2 0x44000000, VMID 1, 4KB granule, 40-bit input, start level 1",
+            "    level 1 at PA 0x44000010 = 0x0000000044005003 table",
+            "    level 2 at PA 0x44005000 = 0x0000000044006003 table",
+            "    level 3 at PA 0x44006000 = 0x00000000460007ff page",
+            "    output PA 0x46000000: 4KB page at level 3, rwx, Normal WB ISH",
+            "  => PA 0x46000000 (RAM)",
+            // Through the MMU: the word the guest loaded and the one it stored after it.
+            "0x46001000:\t0x1111222233334444\t0x1111222233334445",
+            // Stage 1 maps only the alias page of that 2MB region: a translation fault.
+            "0x46000000:\tCannot access memory at address 0x46000000",
+            "address space: pa",
+            "0x46001000:\t0x5555666677778888\t0x0000000000000000",
+            "0x46000000:\t0x1111222233334444\t0x1111222233334445",
+            "address space: ipa",
+            "0x80000000:\t0x1111222233334444",
+            "IPA 0x80000008 on core 0 at EL1",
+            "  stage 2 (EL1&0): VTTBR_EL2 0x44000000, VMID 1, 4KB granule, 40-bit input, start level 1",
+            "    level 1 at PA 0x44000010 = 0x0000000044005003 table",
+            "    level 2 at PA 0x44005000 = 0x0000000044006003 table",
+            "    level 3 at PA 0x44006000 = 0x00000000460007ff page",
+            "    output PA 0x46000008: 4KB page at level 3, rwx, Normal WB ISH",
+            "  => PA 0x46000008 (RAM)",
+            "address space: va",
+            // The guest's accesses filled the TLB model; gdb's did not.
+            "  EL1&0 VMID 1 global: VA 0x46001000 -> IPA 0x80000000 -> PA 0x46000000, 4KB, EL1 rwx EL0 --x, Normal WB ISH",
+            "  VMID 1: IPA 0x80000000 -> PA 0x46000000, 4KB, rwx, Normal WB ISH",
+            "host fast path: on (the accesses it answers do not reach the TLB model)",
+            "0x46001000:\tCannot access memory at address 0x46001000",
+            "VA 0x46001000 on core 0 at EL1",
+            "  stage 1 (EL1&0): TTBR0_EL1 0x0, ASID 0, 4KB granule, 39-bit input, start level 1",
+            "    stage 2 of IPA 0x8:",
+            "      level 1 at PA 0x44000000 = 0x0000000044003003 table",
+            "      level 2 at PA 0x44003000 = 0x0000000000000000 invalid",
+            "    fault: stage 2 translation fault at level 2 on the stage 1 walk, IPA 0x8 (FSC 0x06)",
+            "  stage 2 (EL1&0): VTTBR_EL2 0x44000000, VMID 1, 4KB granule, 40-bit input, start level 1",
+            "    not reached",
+            "  => stage 2 translation fault at level 2 on the stage 1 walk, IPA 0x8 (FSC 0x06)",
+            "0x46001000:\t0x1111222233334444",
+            "[Inferior 1 (process 1) detached]",
+        ],
+    );
+    line_starting(&s.gdb, "core 0 TLB: 256 sets x 4 ways (round-robin), ");
+    let counters = line_starting(&s.gdb, "counters: ");
+    assert!(counters.ends_with(" 0 faults, 1 invalidations (0 entries)"), "{counters}");
+    // The guest's result, and the word gdb wrote through the alias.
+    assert!(s.uart.contains("gdbtarget_mmu: guest 0x11112222333344bb, stored 0xabcd\n"), "{}", s.uart);
+    assert_eq!(s.code, Some(0), "{}", s.log);
+}
+
+#[test]
+fn threads_of_a_multicore_run() {
+    if !gdb_available() {
+        return;
+    }
+    // smp_sgi starts cores 1..3 of the cockpit's six with PSCI CPU_ON; each started core runs
+    // `__support_secondary`. A breakpoint there stops every core (all-stop); a step of one core
+    // leaves the others where they are.
+    let s = session(
+        "cockpit",
+        "smp_sgi",
+        &[],
+        &[
+            "set language c",
+            "break __support_secondary",
+            "continue",
+            "info threads",
+            "p $x0",
+            "p/x $mpidr_el1",
+            "thread 1",
+            "p/x $mpidr_el1",
+            "set $core0 = $pc",
+            "thread 2",
+            "set $bp = $pc",
+            "stepi",
+            "p $pc == $bp + 4",
+            "thread 1",
+            "p $pc == $core0",
+            "monitor el",
+            // An off core: a thread whose step does nothing.
+            "thread 6",
+            "stepi",
+            "p/x $pc",
+            "continue",
+            "info threads",
+            "thread 2",
+            "p/x $mpidr_el1",
+            "delete",
+            "continue",
+        ],
+    );
+    assert_lines(
+        &s.gdb,
+        &[
+            "[Switching to Thread 1.2]",
+            "  3    Thread 1.3 (core 2 cortex-a53 off)  0x0000000000000000 in ?? ()",
+            "  6    Thread 1.6 (core 5 cortex-a53 off)  0x0000000000000000 in ?? ()",
+            "$1 = 1",
+            "$2 = 0x80000001",
+            "[Switching to thread 1 (Thread 1.1)]",
+            "$3 = 0x80000000",
+            "[Switching to thread 2 (Thread 1.2)]",
+            "$4 = 1",
+            "[Switching to thread 1 (Thread 1.1)]",
+            "$5 = 1",
+            "* core 0 cortex-a57 EL2h  DAIF=DAIF  HCR_EL2=0x80000018",
+            "  core 1 cortex-a57 EL2h  DAIF=DAIF  HCR_EL2=0x80000000",
+            "  core 2 cortex-a53 off",
+            "  core 5 cortex-a53 off",
+            "[Switching to thread 6 (Thread 1.6)]",
+            "$6 = 0x0",
+            "[Switching to Thread 1.3]",
+            "  4    Thread 1.4 (core 3 cortex-a53 off)      0x0000000000000000 in ?? ()",
+            "[Switching to thread 2 (Thread 1.2)]",
+            "$7 = 0x80000001",
+            "[Inferior 1 (process 1) exited normally]",
+        ],
+    );
+    let hit = line_starting(&s.gdb, "Thread 2 hit Breakpoint 1, ");
+    assert!(hit.contains("__support_secondary (slot=1)"), "{hit}");
+    let hit = line_starting(&s.gdb, "Thread 3 hit Breakpoint 1, ");
+    assert!(hit.contains("__support_secondary (slot=2)"), "{hit}");
+    // The two listings: the current thread first on core 1, then on core 2, with core 1 asleep
+    // in WFI by then; the frames depend on the code, the thread names do not.
+    for prefix in [
+        "  1    Thread 1.1 (core 0 cortex-a57 EL2h) ",
+        "* 2    Thread 1.2 (core 1 cortex-a57 EL2h) ",
+        "  1    Thread 1.1 (core 0 cortex-a57 EL2h)     ",
+        "  2    Thread 1.2 (core 1 cortex-a57 EL2h wfi) ",
+        "* 3    Thread 1.3 (core 2 cortex-a53 EL2h)     ",
+    ] {
+        line_starting(&s.gdb, prefix);
+    }
+    // Debugging did not change what the program computed.
+    assert!(s.uart.contains("ping-pong: pings pongs 32 32\n") && s.uart.contains("== end"), "{}", s.uart);
+    assert_eq!(s.code, Some(0), "{}", s.log);
 }
 
 #[test]

@@ -115,7 +115,7 @@ macro_rules! oracle_tests_max {
     };
 }
 
-oracle_tests_max!(mmu_el2, mmu_el1, mmu_s2);
+oracle_tests_max!(mmu_el2, mmu_el1, mmu_s2, s2controls);
 
 #[test]
 fn armarm() {

@@ -712,6 +712,12 @@ pub fn not_comparable(case: &Case) -> Option<&'static str> {
         "STXR" | "STXP" if rs == rt || (rs == rn && rn != 31) || (name == "STXP" && rs == rt2) => {
             Some("store-exclusive status register overlaps")
         }
+        // The ID register space (op0 = 3, op1 = 0, CRn = 0): UNDEFINED at EL0 in ARMv8.0, but
+        // Linux emulates EL0 reads (its CPUID emulation) and so does QEMU's user mode.
+        "MRS" if (w >> 12) & 0xff == 0x80 => Some("ID register (Linux emulates it at EL0)"),
+        // The generic timer (op0 = 3, op1 = 3, CRn = 14): Linux opens CNTVCT_EL0 to EL0
+        // (CNTKCTL_EL1) and the count is time, which the two sides do not share.
+        "MRS" | "MSR_reg" if (w >> 12) & 0xff == 0xbe => Some("generic timer (a count of time)"),
         // TPIDR_EL0 holds the harness's X0 during the store stubs.
         "MRS" | "MSR_reg" if (w >> 5) & 0x7fff == super::asm::TPIDR_EL0 >> 5 => Some("TPIDR_EL0 (used by the harness)"),
         _ => None,

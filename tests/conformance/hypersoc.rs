@@ -91,12 +91,28 @@ const TCR_EL1_USER: u64 = T0SZ | (0b01 << 8) | (0b01 << 10) | (0b11 << 12) | (1 
 /// Why HyperSoC did not complete a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Skip {
-    /// An exception, with its ESR_EL1.EC.
-    Exception(u8),
+    /// An exception, with its ESR_EL1.EC, and the Linux signal it becomes where that does not
+    /// depend on the address space (see [`linux_signal`]).
+    Exception { ec: u8, signal: Option<u64>, elr: u64 },
     /// The run loop stopped (WFI, WFE, YIELD).
     Stopped,
     /// The PC is not a landing pad (a branch elsewhere).
     Elsewhere,
+}
+
+/// The signal Linux (and so QEMU user mode) delivers for an EL0 exception with syndrome `esr`,
+/// where QEMU's answer cannot depend on what else is mapped: UNDEFINED (EC 0x00) and trapped
+/// system register accesses (EC 0x18) are SIGILL, Alignment faults on data accesses (EC 0x24,
+/// DFSC 0b100001) SIGBUS. Translation and permission faults are left out (QEMU's process maps
+/// more than HyperSoC's RAM), and so are SP alignment faults (QEMU does not check SP alignment).
+pub fn linux_signal(esr: u64) -> Option<u64> {
+    const SIGILL: u64 = 4;
+    const SIGBUS: u64 = 7;
+    match (esr >> 26, esr & 0x3f) {
+        (0x00 | 0x18, _) => Some(SIGILL),
+        (0x24, 0x21) => Some(SIGBUS),
+        _ => None,
+    }
 }
 
 /// Runs case `i` (its word and input record are in RAM). Like the QEMU program, it takes the
@@ -122,7 +138,16 @@ pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize, pair: bool) -> Resul
     cpu.x[..31].copy_from_slice(&state.x);
     cpu.v = state.v;
     cpu.sp_el[0] = state.sp;
-    cpu.set_pstate(Pstate { nzcv: state.nzcv as u32, daif: 0, el: 0, sp_sel: false, il: false, ss: false });
+    // As the QEMU side's MSR NZCV: only bits 31:28 (an earlier case's store into this input
+    // record may have set others).
+    cpu.set_pstate(Pstate {
+        nzcv: state.nzcv as u32 & 0xf000_0000,
+        daif: 0,
+        el: 0,
+        sp_sel: false,
+        il: false,
+        ss: false,
+    });
     cpu.pc = layout.insn(i);
     let exit = cpu.run(p, &mut Functional, 1);
     // A pair runs its second instruction only if the first fell through to it.
@@ -132,8 +157,10 @@ pub fn run(p: &mut UserPlatform, layout: &Layout, i: usize, pair: bool) -> Resul
         exit
     };
     if cpu.counters.exceptions > 0 {
-        let esr = if cpu.pstate.el == 2 { SysReg::ESR_EL2 } else { SysReg::ESR_EL1 };
-        return Err(Skip::Exception((cpu.sysreg(esr) >> 26) as u8));
+        let (esr, elr) =
+            if cpu.pstate.el == 2 { (SysReg::ESR_EL2, SysReg::ELR_EL2) } else { (SysReg::ESR_EL1, SysReg::ELR_EL1) };
+        let esr = cpu.sysreg(esr);
+        return Err(Skip::Exception { ec: (esr >> 26) as u8, signal: linux_signal(esr), elr: cpu.sysreg(elr) });
     }
     if exit != Exit::Budget {
         return Err(Skip::Stopped);

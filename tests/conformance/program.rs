@@ -28,8 +28,9 @@
 //!
 //! Faults: SIGILL, SIGTRAP, SIGBUS, SIGFPE and SIGSEGV have a handler on an alternate stack that
 //! records `0x100 + signal` as the landing (and the faulting PC in the X0 slot) and resumes at
-//! the next case. The harness only gives
-//! QEMU instructions that complete on HyperSoC, so a signal is always a divergence.
+//! the next case. The harness gives QEMU the instructions that complete on HyperSoC and those
+//! that raise an exception Linux turns into a known signal (`hypersoc::linux_signal`); any
+//! other signal is a divergence.
 
 use super::asm::{self, Asm, FPCR, FPSR, LE, NE, NZCV, TPIDR_EL0};
 use super::state::{Outcome, State, IN_RECORD, OUT_RECORD, SCRATCH_SIZE};

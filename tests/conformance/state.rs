@@ -100,6 +100,22 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The outcome of an instruction at `pc` that raises Linux signal `signal`: the QEMU program
+    /// records only the landing and the faulting PC (in the X0 slot).
+    pub fn signal(signal: u64, pc: u64) -> Outcome {
+        let mut x = [0u64; 31];
+        x[0] = pc;
+        Outcome {
+            x,
+            sp: 0,
+            nzcv: 0,
+            fpsr: 0,
+            landing: super::program::landing::SIGNAL + signal,
+            v: [0; 32],
+            scratch: vec![0; SCRATCH_SIZE],
+        }
+    }
+
     pub fn from_record(buf: &[u8]) -> Outcome {
         let mut x = [0u64; 31];
         for (n, slot) in x.iter_mut().enumerate() {
@@ -131,6 +147,12 @@ impl Outcome {
                 theirs += &format!(" at pc {:#x}", other.x[0]);
             }
             out.push(("landing".into(), landing_name(self.landing), theirs));
+            return out;
+        }
+        if self.landing > super::program::landing::SIGNAL {
+            if self.x[0] != other.x[0] {
+                out.push(("signal pc".into(), format!("{:#x}", self.x[0]), format!("{:#x}", other.x[0])));
+            }
             return out;
         }
         for n in 0..31 {

@@ -187,8 +187,9 @@ impl Cpu {
 
     /// A warm reset of the core (what PSCI CPU_ON starts from, D1.6): registers, PSTATE and
     /// system registers return to their reset values at EL2; the core keeps its identity
-    /// (index, MPIDR), its clock, counters and local time, its host debug controls, and the interrupt
-    /// lines and timer output levels the platform drives or has been told.
+    /// (index, MPIDR), its clock, counters and local time, its host debug controls (breakpoints,
+    /// watchpoints, exception catch), its TLB geometry and host fast path setting, and the
+    /// interrupt lines and timer output levels the platform drives or has been told.
     pub fn reset(&mut self) {
         let mut fresh = Cpu::new(self.id, self.sys[SysReg::MPIDR_EL1 as usize]);
         let (clock_hz, timer_hz) = self.clock();
@@ -198,8 +199,16 @@ impl Cpu {
         fresh.timer.stream_mark = self.physical_count();
         fresh.debug = std::mem::take(&mut self.debug);
         fresh.watching = self.watching;
+        fresh.catching = self.catching;
         fresh.irq_lines = self.irq_lines;
         fresh.virq_lines = self.virq_lines;
+        // The TLB model keeps its geometry (from the model file) and counters; its contents are
+        // UNKNOWN after reset (D8.16.1), so it starts empty. The host fast path is off if it was
+        // turned off, or while host watchpoints need every access to reach the slow path.
+        fresh.vm.mmu = std::mem::replace(&mut self.vm.mmu, mmu::Mmu::new(mmu::TlbConfig::default()));
+        fresh.vm.mmu.flush();
+        fresh.vm.fast_wanted = self.vm.fast_wanted;
+        fresh.refresh_fast_path();
         *self = fresh;
     }
 

@@ -14,14 +14,15 @@
 //! the two pages' faults open; QEMU reports the same bytes.
 
 use mmu::{
-    Access as MmuAccess, AccessKind, AtOp, AtResult, DescriptorReader, ExternalAbort, Fault, Invalidation, Mmu,
-    MmuStats, PhysAddr, Regime, TlbConfig, TlbiOp, Translation, TranslationContext, TranslationRegs, VirtAddr,
+    Access as MmuAccess, AccessKind, AtOp, AtResult, DescriptorReader, ExternalAbort, Fault, InspectInput, Inspection,
+    Invalidation, Mmu, MmuStats, PhysAddr, Regime, TlbConfig, TlbiOp, Translation, TranslationContext, TranslationRegs,
+    VirtAddr,
 };
 
 use crate::exception::{ec, fsc, SyncException};
 use crate::exec::Access;
 use crate::fastpath::{FastPath, PagePerms, PAGE_MASK};
-use crate::memory::Platform;
+use crate::memory::{Memory, Platform};
 use crate::state::Cpu;
 use crate::sysreg_table::SysReg;
 
@@ -97,12 +98,11 @@ impl<P: Platform> DescriptorReader for WalkBus<'_, P> {
 }
 
 /// Descriptor reads for debuggers: RAM only, so inspecting memory never touches a device.
-struct RamOnly<'a, P: Platform>(&'a mut P);
+struct RamOnly<'a>(&'a Memory);
 
-impl<P: Platform> DescriptorReader for RamOnly<'_, P> {
+impl DescriptorReader for RamOnly<'_> {
     fn read_u64(&mut self, pa: PhysAddr) -> Result<u64, ExternalAbort> {
-        let mem = self.0.memory();
-        mem.ram_offset(pa.0, 8).map(|off| mem.read_at(off, 8)).ok_or(ExternalAbort)
+        self.0.ram_offset(pa.0, 8).map(|off| self.0.read_at(off, 8)).ok_or(ExternalAbort)
     }
 }
 
@@ -191,7 +191,31 @@ impl Cpu {
     pub fn translate_for_debugger<P: Platform>(&self, p: &mut P, va: VirtAddr, write: bool) -> Result<PhysAddr, Fault> {
         let el = self.pstate.el;
         let acc = if write { MmuAccess::write(el) } else { MmuAccess::read(el) };
-        mmu::translate_uncached(&self.vm.ctx, va, acc, &mut RamOnly(p)).0.map(|t| t.pa)
+        mmu::translate_uncached(&self.vm.ctx, va, acc, &mut RamOnly(p.memory())).0.map(|t| t.pa)
+    }
+
+    /// The walk of `input` under the core's current translation controls, for a debugger: every
+    /// descriptor read recorded, RAM-only reads (a descriptor outside RAM is an External abort
+    /// on the walk), no TLB lookup or fill, no counters, no permission check (see
+    /// [`mmu::inspect`]). A VA is translated in the regime of the current EL.
+    pub fn inspect_translation(&self, memory: &Memory, input: InspectInput) -> Inspection {
+        mmu::inspect(&self.vm.ctx, input, &mut RamOnly(memory))
+    }
+
+    /// The decoded translation controls (rebuilt on every write to a register that affects
+    /// translation, from MSR or from a debugger).
+    pub fn translation_context(&self) -> &TranslationContext {
+        &self.vm.ctx
+    }
+
+    /// The TLB model, for debuggers to list (`monitor tlb`).
+    pub fn mmu(&self) -> &Mmu {
+        &self.vm.mmu
+    }
+
+    /// Whether the host fast path is on: accesses it answers do not reach the TLB model.
+    pub fn host_fast_path_enabled(&self) -> bool {
+        self.vm.fast.enabled
     }
 
     /// The permission level of an access: the EL, or EL0 for LDTR/STTR at EL1 (D8.4, "unprivileged
@@ -523,5 +547,40 @@ mod tests {
         assert_eq!(cpu.vm.fast.read(1, 0x1000, 8), None);
         assert_eq!(cpu.perm_level(true), 0);
         assert_eq!(at_el(2, 0).perm_level(true), 2);
+    }
+
+    #[test]
+    fn debugger_register_writes_act_like_msr() {
+        let mut cpu = at_el(1, 0);
+        let perms = PagePerms { read: true, write: true, exec: false };
+        cpu.vm.fast.fill(1, 0x1000, 0, perms);
+        // `set $ttbr0_el1 = ...` in gdb: the context is rebuilt and the fast path flushed.
+        assert!(cpu.debug_write_sysreg(SysReg::TTBR0_EL1, 0x4000_1000 | 7 << 48));
+        assert_eq!(cpu.vm.fast.read(1, 0x1000, 8), None);
+        assert_eq!(cpu.translation_context().el10.ranges[0].table_base, 0x4000_1000);
+        assert_eq!(cpu.translation_context().asid(Regime::El10), 7);
+        cpu.vm.fast.fill(1, 0x1000, 0, perms);
+        assert!(cpu.debug_write_sysreg(SysReg::HCR_EL2, 1 << 31 | 1));
+        assert!(cpu.translation_context().s2.enabled);
+        assert_eq!(cpu.vm.fast.read(1, 0x1000, 8), None);
+    }
+
+    #[test]
+    fn reset_keeps_the_tlb_geometry_and_host_debug_settings() {
+        let mut cpu = at_el(1, 0);
+        let cfg = TlbConfig { sets: 8, ways: 2, s2_sets: 0, s2_ways: 0, replacement: mmu::Replacement::Lru };
+        cpu.set_tlb_config(cfg);
+        cpu.set_catch(crate::CatchFilter::ALL);
+        cpu.add_watchpoint(crate::Watchpoint { va: VirtAddr(0x4000_0000), len: 8, kind: crate::WatchKind::Write });
+        assert!(!cpu.host_fast_path_enabled());
+        cpu.reset();
+        assert_eq!(cpu.mmu().config(), cfg);
+        assert!(cpu.catching && !cpu.host_fast_path_enabled(), "a started core honours the session's watchpoints");
+        let w = cpu.watchpoints()[0];
+        cpu.remove_watchpoint(w);
+        assert!(cpu.host_fast_path_enabled());
+        cpu.set_host_fast_path(false);
+        cpu.reset();
+        assert!(!cpu.host_fast_path_enabled());
     }
 }

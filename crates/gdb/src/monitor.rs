@@ -5,11 +5,11 @@
 //! | `help` | lists the commands |
 //! | `el` | every core's Exception level, DAIF and HCR_EL2; `*` marks the selected core |
 //! | `space [va\|ipa\|pa]` | shows or sets the address space of gdb's memory accesses |
-//! | `translate ADDR` | the selected core's translation of ADDR in the current space, stage by stage |
+//! | `translate ADDR` | the selected core's translation of ADDR in the current space: every descriptor read of both stages, the output or the fault |
 //! | `catch exception [CLASS...]` | stop a core when it takes an exception (of the classes) |
 //! | `catch el2-entry [CLASS...]` | the same, for exceptions taken to EL2 only |
 //! | `catch` / `catch clear` | shows / removes the catch |
-//! | `tlb` | the selected core's TLB |
+//! | `tlb` | the selected core's TLB model: every valid entry, the stage 2 cache, the counters |
 //! | `stats` | instructions, cycles and exceptions by class, per core |
 //! | `why` | why the cores last stopped (which exception a catch stopped on, ...) |
 //!
@@ -35,7 +35,7 @@ HyperSoC monitor commands:
   catch exception [CLASS...]  stop when a core takes an exception (of these classes)
   catch el2-entry [CLASS...]  the same, for exceptions taken to EL2 only
   catch [clear]               show or remove the exception catch
-  tlb                         TLB contents of the selected core
+  tlb                         TLB model of the selected core: entries, counters
   stats                       instructions, cycles and exceptions by class per core
   why                         why the cores last stopped
 CLASS: irq fiq serror, an EC value (0x16) or one of:";
@@ -132,10 +132,7 @@ impl SocTarget<'_> {
                 Ok(filter) => self.set_catch(filter),
                 Err(e) => format!("{e}\n"),
             },
-            ["tlb"] => format!(
-                "core {}: no TLB model yet (translation is the flat mapping until the MMU lands)\n",
-                self.selected
-            ),
+            ["tlb"] => self.soc.tlb_report(self.selected).map(|r| r.to_string()).unwrap_or_default(),
             ["stats"] => self.monitor_stats(),
             ["why"] => self.monitor_why(),
             _ => format!("unknown monitor command `{line}` (see `monitor help`)\n"),

@@ -37,8 +37,9 @@ pub struct SocTarget<'a> {
     pending_step: Option<usize>,
     /// The address space of gdb's memory accesses (`monitor space`).
     pub(crate) space: AddrSpace,
-    /// The core gdb last named (register and memory accesses follow `Hg`): the core of monitor
-    /// commands.
+    /// The core of gdb's selected thread, which monitor commands apply to: the core of the
+    /// last stop, or of the last `thread N` (which asks whether N is alive, `T`, the one
+    /// packet that names the user's choice: `info threads` reads every thread's registers).
     pub(crate) selected: usize,
     /// Software breakpoints (`break`).
     pub(crate) sw_breakpoints: Vec<u64>,
@@ -85,11 +86,10 @@ impl<'a> SocTarget<'a> {
         self.soc.set_catch(self.catch);
     }
 
-    /// The core of a gdb thread id, if it exists; records it as the selected core.
-    pub(crate) fn core_of(&mut self, tid: Tid) -> Result<usize, TargetError<&'static str>> {
+    /// The core of a gdb thread id, if it exists.
+    pub(crate) fn core_of(&self, tid: Tid) -> Result<usize, TargetError<&'static str>> {
         let core = tid.get() - 1;
         if core < self.soc.cores.len() {
-            self.selected = core;
             Ok(core)
         } else {
             Err(TargetError::NonFatal)
@@ -100,6 +100,17 @@ impl<'a> SocTarget<'a> {
 /// The gdb thread id of a core.
 pub fn tid_of(core: usize) -> Tid {
     Tid::new(core + 1).unwrap_or(Tid::MIN)
+}
+
+/// The core a stop happened on, if it names one.
+fn stop_core(cause: StopCause) -> Option<usize> {
+    match cause {
+        StopCause::Breakpoint(core)
+        | StopCause::Watchpoint(core, _)
+        | StopCause::Exception(core, _)
+        | StopCause::Stepped(core) => Some(core),
+        _ => None,
+    }
 }
 
 /// The CPSR value gdb shows: PSTATE in the SPSR layout.
@@ -126,8 +137,12 @@ fn set_cpsr(cpu: &mut Cpu, value: u32) -> Result<(), TargetError<&'static str>> 
 }
 
 impl SocTarget<'_> {
-    /// Records a stop for `monitor why`.
+    /// Records a stop for `monitor why`; the stopping core becomes the selected one (gdb
+    /// switches to its thread).
     pub(crate) fn record_stop(&mut self, cause: StopCause) {
+        if let Some(core) = stop_core(cause) {
+            self.selected = core;
+        }
         if !matches!(cause, StopCause::Stepped(_)) {
             self.last_event = Some(cause);
         }
@@ -213,7 +228,12 @@ impl MultiThreadBase for SocTarget<'_> {
     }
 
     fn is_thread_alive(&mut self, tid: Tid) -> Result<bool, Self::Error> {
-        Ok(tid.get() <= self.soc.cores.len())
+        // Every core is a live thread, powered on or not. gdb asks this on `thread N`.
+        let alive = tid.get() <= self.soc.cores.len();
+        if alive {
+            self.selected = tid.get() - 1;
+        }
+        Ok(alive)
     }
 
     #[inline(always)]

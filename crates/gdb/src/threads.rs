@@ -1,12 +1,13 @@
 //! Thread names (`qThreadExtraInfo`, shown by `info threads`): the core index and type, its
-//! Exception level and stack pointer selection (`EL2h`, `EL1t`, ...), `off` for a core that
-//! does not run, and the VM it runs when the hypervisor has enabled stage 2 (`VMID n`, from
-//! VTTBR_EL2.VMID).
+//! Exception level and stack pointer selection (`EL2h`, `EL1t`, ...), `off` for a core that is
+//! powered down (not started by PSCI CPU_ON yet, or after CPU_OFF), the VM it runs when the
+//! hypervisor has enabled stage 2 (`VMID n`, from VTTBR_EL2.VMID), and `wfi`/`wfe` for a core
+//! asleep.
 
 use cpu::SysReg;
 use gdbstub::common::Tid;
 use gdbstub::target::ext::thread_extra_info::ThreadExtraInfo;
-use soc::Soc;
+use soc::{CoreState, Soc};
 
 use crate::target::SocTarget;
 
@@ -23,6 +24,11 @@ pub fn describe_core(soc: &Soc, core: usize) -> String {
     let mut text = format!("core {core} {kind} EL{el}{sp}");
     if el < 2 && cpu.sysreg(SysReg::HCR_EL2) & 1 != 0 {
         text.push_str(&format!(" VMID {}", (cpu.sysreg(SysReg::VTTBR_EL2) >> 48) & 0xff));
+    }
+    match soc.core_state(core) {
+        CoreState::WaitForInterrupt => text.push_str(" wfi"),
+        CoreState::WaitForEvent => text.push_str(" wfe"),
+        CoreState::Off | CoreState::Running => {}
     }
     text
 }

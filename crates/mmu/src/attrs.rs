@@ -119,6 +119,38 @@ const fn canonical_nibble(n: u8) -> u8 {
     }
 }
 
+/// `Device-nGnRnE`, or `Normal WB` (`Normal iWB oNC` when the levels differ) with the
+/// shareability (`ISH`, `OSH`, `NSH`): how debuggers show attributes.
+impl core::fmt::Display for MemAttrs {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let policy = |c: Cacheability| match c.policy {
+            CachePolicy::NonCacheable => "NC",
+            CachePolicy::WriteThrough => "WT",
+            CachePolicy::WriteBack => "WB",
+        };
+        let sh = match self.sh {
+            Shareability::Non => "NSH",
+            Shareability::Outer => "OSH",
+            Shareability::Inner => "ISH",
+        };
+        match self.mem_type() {
+            MemType::Device(d) => {
+                let name = match d {
+                    DeviceType::NGnRnE => "nGnRnE",
+                    DeviceType::NGnRE => "nGnRE",
+                    DeviceType::NGRE => "nGRE",
+                    DeviceType::GRE => "GRE",
+                };
+                write!(f, "Device-{name}")
+            }
+            MemType::Normal { inner, outer } if inner.policy == outer.policy => {
+                write!(f, "Normal {} {sh}", policy(inner))
+            }
+            MemType::Normal { inner, outer } => write!(f, "Normal i{} o{} {sh}", policy(inner), policy(outer)),
+        }
+    }
+}
+
 const fn decode_nibble(n: u8) -> Cacheability {
     let n = canonical_nibble(n);
     if n == NIBBLE_NC {

@@ -30,6 +30,9 @@
 //!    [`TlbiOp::broadcast`] forms, on every other core; flush the host-side caches too.
 //! 6. A host-side cache built from translations stays a subset of the TLB model by dropping the
 //!    region of every entry the TLB evicts ([`Mmu::take_eviction`] after each translation).
+//! 7. Debuggers translate with [`inspect`] (no TLB, no counters, every descriptor read recorded by
+//!    a [`Recorder`] through [`DescriptorReader::observe`]) and list the TLB model with
+//!    [`Mmu::tlb_entries`] and [`Mmu::s2_cache_entries`].
 //!
 //! The SMMU builds a `TranslationContext` from a context bank (CB_TCR, CB_TTBRn, CB_MAIR as the
 //! EL1 registers; the stage 2 bank as VTCR/VTTBR) and uses the same `Mmu`.
@@ -57,6 +60,7 @@ mod attrs;
 pub mod builder;
 mod descriptor;
 mod fault;
+mod inspect;
 mod mmu;
 mod par;
 mod perms;
@@ -69,6 +73,7 @@ pub use addr::{Ipa, PhysAddr, VirtAddr};
 pub use attrs::{CachePolicy, Cacheability, DeviceType, MemAttrs, MemType, Shareability};
 pub use descriptor::{descriptor_type, DescriptorType};
 pub use fault::{Fault, FaultKind, Stage};
+pub use inspect::{inspect, size_name, InspectInput, Inspection, Recorder, StageOutput};
 pub use mmu::{translate_uncached, Mmu, MmuStats};
 pub use par::{at_fault_aborts, par_success, AtOp, AtResult};
 pub use perms::{Access, AccessKind, Permissions};
@@ -76,9 +81,9 @@ pub use regime::{
     hcr, pa_bits_from_parange, ps_bits, sctlr, Granule, Regime, S1Range, S1Regime, S2Config, TranslationContext,
     TranslationRegs,
 };
-pub use tlb::{Evicted, Invalidation, Replacement, S2Tlb, Tlb, TlbConfig, Translation};
+pub use tlb::{Evicted, Invalidation, Replacement, S2CacheEntry, S2Tlb, Tlb, TlbConfig, TlbEntry, Translation};
 pub use tlbi::TlbiOp;
-pub use walk::{DescriptorReader, ExternalAbort, WalkCost};
+pub use walk::{DescriptorRead, DescriptorReader, ExternalAbort, WalkCost};
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use crate::fault::Fault;
 use crate::par::{at_fault_aborts, par_success, AtOp, AtResult};
 use crate::perms::Access;
 use crate::regime::{Regime, TranslationContext};
-use crate::tlb::{Evicted, Invalidation, Mapping, S2Tlb, Tlb, TlbConfig, Translation};
+use crate::tlb::{Evicted, Invalidation, Mapping, S2CacheEntry, S2Tlb, Tlb, TlbConfig, TlbEntry, Translation};
 use crate::tlbi::{tlbi_va, TlbiOp};
 use crate::walk::{s1_check, s2_check, DescriptorReader, WalkCost, Walker};
 
@@ -328,6 +328,23 @@ impl Mmu {
     /// The counters.
     pub fn stats(&self) -> &MmuStats {
         &self.stats
+    }
+
+    /// The geometry (sets rounded up to a power of two) and replacement policy.
+    pub fn config(&self) -> TlbConfig {
+        let (sets, ways) = self.tlb.geometry();
+        let (s2_sets, s2_ways) = self.s2.as_ref().map_or((0, 0), S2Tlb::geometry);
+        TlbConfig { sets, ways, s2_sets, s2_ways, replacement: self.tlb.replacement() }
+    }
+
+    /// The valid main TLB entries, in set and way order (debuggers: `monitor tlb`).
+    pub fn tlb_entries(&self) -> impl Iterator<Item = TlbEntry> + '_ {
+        self.tlb.entries()
+    }
+
+    /// The valid stage 2 cache entries, in set and way order.
+    pub fn s2_cache_entries(&self) -> impl Iterator<Item = S2CacheEntry> + '_ {
+        self.s2.iter().flat_map(S2Tlb::entries)
     }
 
     /// Valid entries in the main TLB and the stage 2 cache.

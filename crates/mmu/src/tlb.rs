@@ -237,6 +237,56 @@ impl Mapping {
     }
 }
 
+/// A valid main TLB entry as debuggers list it ([`crate::Mmu::tlb_entries`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TlbEntry {
+    /// The set it is held in.
+    pub set: usize,
+    /// The way.
+    pub way: usize,
+    /// Its translation regime.
+    pub regime: Regime,
+    /// Its VMID (EL1&0 entries).
+    pub vmid: Option<u8>,
+    /// Its ASID; `None` for a global entry.
+    pub asid: Option<u16>,
+    /// The canonical VA base (bits \[63:56\] copies of bit 55 when TBI applied).
+    pub va: u64,
+    /// The IPA base (the PA without stage 2).
+    pub ipa: u64,
+    /// The PA base.
+    pub pa: u64,
+    /// log2 of the size of the region it maps.
+    pub size_bits: u8,
+    /// The permissions of stage 1 and stage 2 combined.
+    pub perms: Permissions,
+    /// The stage 1 leaf level, `None` when stage 1 was disabled.
+    pub s1_level: Option<u8>,
+    /// The stage 2 leaf level, `None` without stage 2.
+    pub s2_level: Option<u8>,
+    /// The memory attributes of data accesses.
+    pub attrs: MemAttrs,
+}
+
+/// A valid stage 2 cache entry as debuggers list it ([`crate::Mmu::s2_cache_entries`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct S2CacheEntry {
+    /// The VMID.
+    pub vmid: u8,
+    /// The IPA base.
+    pub ipa: u64,
+    /// The PA base.
+    pub pa: u64,
+    /// log2 of the size of the stage 2 leaf.
+    pub size_bits: u32,
+    /// The leaf's level.
+    pub level: u8,
+    /// S2AP and XN.
+    pub perms: Permissions,
+    /// Stage 2 memory attributes.
+    pub attrs: MemAttrs,
+}
+
 /// A valid main TLB entry that a fill replaced, reported so that caches built on top of the TLB
 /// (the CPU's host fast path) can drop what they derived from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -532,6 +582,38 @@ impl Tlb {
         evicted
     }
 
+    /// The victim selection policy.
+    pub fn replacement(&self) -> Replacement {
+        self.replacement
+    }
+
+    /// Sets and ways.
+    pub fn geometry(&self) -> (usize, usize) {
+        (self.set_mask + 1, self.ways)
+    }
+
+    /// The valid entries, in set and way order.
+    pub fn entries(&self) -> impl Iterator<Item = TlbEntry> + '_ {
+        let level = |l: u8| (l != NO_LEVEL).then_some(l);
+        self.tags.iter().zip(self.entries.iter()).enumerate().filter(|(_, (t, _))| t.tag != 0).map(
+            move |(i, (t, e))| TlbEntry {
+                set: i / self.ways,
+                way: i % self.ways,
+                regime: e.regime,
+                vmid: (e.regime == Regime::El10).then_some(e.vmid),
+                asid: (!t.global).then_some(t.asid),
+                va: t.va,
+                ipa: e.m.ipa,
+                pa: e.m.pa,
+                size_bits: e.m.size_bits,
+                perms: e.m.s1_perms.and(e.m.s2_perms),
+                s1_level: level(e.m.s1_level),
+                s2_level: level(e.m.s2_level),
+                attrs: e.m.data_attrs,
+            },
+        )
+    }
+
     /// Removes the entries in the scope of `inv`; returns how many.
     pub fn invalidate(&mut self, inv: &Invalidation) -> usize {
         let mut n = 0;
@@ -653,6 +735,24 @@ impl S2Tlb {
             stamp: self.clock,
             out: S2Out { oa: out.oa & mask, ..*out },
         };
+    }
+
+    /// Sets and ways.
+    pub fn geometry(&self) -> (usize, usize) {
+        (self.set_mask + 1, self.ways)
+    }
+
+    /// The valid entries, in set and way order.
+    pub fn entries(&self) -> impl Iterator<Item = S2CacheEntry> + '_ {
+        self.entries.iter().filter(|e| e.valid).map(|e| S2CacheEntry {
+            vmid: e.vmid,
+            ipa: e.ipa,
+            pa: e.out.oa,
+            size_bits: e.out.size_bits,
+            level: e.out.level,
+            perms: e.out.perms,
+            attrs: e.out.attrs,
+        })
     }
 
     /// Removes the entries in the scope of `inv`; returns how many.

@@ -11,7 +11,7 @@ use crate::attrs::{MemAttrs, Shareability};
 use crate::descriptor::{af, descriptor_type, entry_offset, leaf_base, next_table_base, ng, DescriptorType};
 use crate::fault::{Fault, FaultKind, Stage};
 use crate::perms::{s1_permissions, s2_permissions, Access, AccessKind, Permissions, TableControls};
-use crate::regime::{Regime, TranslationContext};
+use crate::regime::{Granule, Regime, TranslationContext};
 use crate::tlb::S2Tlb;
 
 /// A bus error on a descriptor read. The walker reports it as a synchronous External abort on
@@ -25,12 +25,49 @@ pub trait DescriptorReader {
     /// Reads the 64-bit word at `pa` (8-byte aligned). An error becomes a synchronous External
     /// abort on the walk.
     fn read_u64(&mut self, pa: PhysAddr) -> Result<u64, ExternalAbort>;
+
+    /// Called by the walker after every descriptor read, in walk order, with what it read and
+    /// where in the walk (debuggers record walks with [`crate::Recorder`]). The default does
+    /// nothing and compiles to nothing.
+    #[inline(always)]
+    fn observe(&mut self, _read: &DescriptorRead) {}
 }
 
 impl<T: DescriptorReader + ?Sized> DescriptorReader for &mut T {
     #[inline]
     fn read_u64(&mut self, pa: PhysAddr) -> Result<u64, ExternalAbort> {
         (**self).read_u64(pa)
+    }
+
+    #[inline(always)]
+    fn observe(&mut self, read: &DescriptorRead) {
+        (**self).observe(read)
+    }
+}
+
+/// One descriptor read of a table walk, as [`DescriptorReader::observe`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DescriptorRead {
+    /// The stage whose table holds the descriptor (stage 2 reads made to translate the table
+    /// addresses of a stage 1 walk come before the stage 1 read they serve).
+    pub stage: Stage,
+    /// The lookup level, 0..=3.
+    pub level: u8,
+    /// The granule of the table.
+    pub granule: Granule,
+    /// The descriptor's address as the walk computed it: an IPA for a stage 1 walk under stage
+    /// 2, else the physical address.
+    pub address: u64,
+    /// The physical address read.
+    pub pa: PhysAddr,
+    /// The descriptor (after the SCTLR_ELx.EE byte swap), or the External abort of the read.
+    pub value: Result<u64, ExternalAbort>,
+}
+
+impl DescriptorRead {
+    /// What the descriptor is at its level (`None` if the read aborted).
+    pub fn kind(&self) -> Option<DescriptorType> {
+        self.value.ok().map(|d| descriptor_type(d, self.granule, self.level))
     }
 }
 
@@ -93,10 +130,13 @@ pub(crate) struct Walker<'a, R: DescriptorReader + ?Sized> {
 }
 
 impl<R: DescriptorReader + ?Sized> Walker<'_, R> {
+    /// Reads the descriptor at `pa` (the table address `address` of `stage` at `level`).
     #[inline]
-    fn read(&mut self, pa: u64, ee: bool) -> Result<u64, ExternalAbort> {
-        let v = self.mem.read_u64(PhysAddr(pa))?;
-        Ok(if ee { v.swap_bytes() } else { v })
+    fn read(&mut self, at: (Stage, u8, Granule), address: u64, pa: u64, ee: bool) -> Result<u64, ExternalAbort> {
+        let value = self.mem.read_u64(PhysAddr(pa)).map(|v| if ee { v.swap_bytes() } else { v });
+        let (stage, level, granule) = at;
+        self.mem.observe(&DescriptorRead { stage, level, granule, address, pa: PhysAddr(pa), value });
+        value
     }
 
     /// Stage 1 of `regime` for `va` (pseudocode `AArch64.S1Translate` up to, not including, the
@@ -138,7 +178,9 @@ impl<R: DescriptorReader + ?Sized> Walker<'_, R> {
         let desc = loop {
             let pa = if via_s2 { self.s2_for_s1_walk(desc_addr)? } else { desc_addr };
             self.cost.s1_reads += 1;
-            let desc = self.read(pa, s1.ee).map_err(|_| Fault::stage1(FaultKind::ExternalAbortOnWalk, level))?;
+            let desc = self
+                .read((Stage::One, level, g), desc_addr, pa, s1.ee)
+                .map_err(|_| Fault::stage1(FaultKind::ExternalAbortOnWalk, level))?;
             match descriptor_type(desc, g, level) {
                 DescriptorType::Invalid => return Err(Fault::stage1(FaultKind::Translation, level)),
                 DescriptorType::Leaf => break desc,
@@ -254,7 +296,9 @@ impl<R: DescriptorReader + ?Sized> Walker<'_, R> {
         }
         let desc = loop {
             self.cost.s2_reads += 1;
-            let desc = self.read(desc_addr, c.ee).map_err(|_| fault(FaultKind::ExternalAbortOnWalk, level))?;
+            let desc = self
+                .read((Stage::Two, level, g), desc_addr, desc_addr, c.ee)
+                .map_err(|_| fault(FaultKind::ExternalAbortOnWalk, level))?;
             match descriptor_type(desc, g, level) {
                 DescriptorType::Invalid => return Err(fault(FaultKind::Translation, level)),
                 DescriptorType::Leaf => break desc,

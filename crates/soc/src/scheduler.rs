@@ -179,18 +179,7 @@ impl Soc {
     fn visit(&mut self, i: usize, limits: RunLimits) -> Option<StopCause> {
         let pass_end = self.sched.pass_end;
         loop {
-            // The time of the latest line change or event delivered on this visit.
-            let mut notice = 0;
-            if let Some((lines, time)) = self.bus.take_lines(i) {
-                self.cores[i].set_lines(lines);
-                notice = time;
-            }
-            if let Some(time) = self.bus.take_event(i) {
-                if self.sched.states[i] != CoreState::Off {
-                    self.cores[i].signal_event();
-                    notice = notice.max(time);
-                }
-            }
+            let notice = self.take_notices(i);
             match self.sched.states[i] {
                 CoreState::Off => {
                     let start = self.bus.take_start(i)?;
@@ -238,12 +227,7 @@ impl Soc {
                         None => u64::MAX,
                     };
                     let exit = self.cores[i].run_until(&mut self.bus, &mut Functional, budget, pass_end);
-                    self.apply_tlb_broadcasts(i);
-                    let cleared = self.bus.memory.take_monitor_events();
-                    if cleared != 0 {
-                        let now = self.cores[i].counters.cycles;
-                        self.bus.post_events(cleared, now);
-                    }
+                    self.after_slice(i);
                     match exit {
                         Exit::Budget | Exit::Yield => {}
                         Exit::WaitForInterrupt => self.sched.states[i] = CoreState::WaitForInterrupt,
@@ -260,10 +244,38 @@ impl Soc {
         }
     }
 
+    /// Delivers what the bus holds for core `i` (interrupt lines; an event, unless it is off).
+    /// Returns the time of the latest line change or event delivered (0 if none).
+    pub(crate) fn take_notices(&mut self, i: usize) -> u64 {
+        let mut notice = 0;
+        if let Some((lines, time)) = self.bus.take_lines(i) {
+            self.cores[i].set_lines(lines);
+            notice = time;
+        }
+        if let Some(time) = self.bus.take_event(i) {
+            if self.sched.states[i] != CoreState::Off {
+                self.cores[i].signal_event();
+                notice = notice.max(time);
+            }
+        }
+        notice
+    }
+
+    /// What follows a run slice of core `i` (or a debugger's single step): its broadcast TLB
+    /// invalidations reach the other cores, and the global monitors it cleared post events.
+    pub(crate) fn after_slice(&mut self, i: usize) {
+        self.apply_tlb_broadcasts(i);
+        let cleared = self.bus.memory.take_monitor_events();
+        if cleared != 0 {
+            let now = self.cores[i].counters.cycles;
+            self.bus.post_events(cleared, now);
+        }
+    }
+
     /// Whether sleeping core `i` wakes now: for WFI an interrupt that is a WFI wakeup event,
     /// for WFE the Event Register (which the completing WFE clears) or an interrupt that would
     /// be taken.
-    fn wakes(&mut self, i: usize) -> bool {
+    pub(crate) fn wakes(&mut self, i: usize) -> bool {
         match self.sched.states[i] {
             CoreState::WaitForInterrupt => self.cores[i].wakeup_pending(),
             CoreState::WaitForEvent => self.cores[i].wfe_complete(),

@@ -11,6 +11,7 @@
 //! ```
 
 mod at;
+mod inspect;
 mod props;
 mod s1;
 mod s2;
