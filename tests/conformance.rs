@@ -330,6 +330,16 @@ fn agrees_with_qemu_user_mode() {
         print_inputs(case);
     }
     assert!(divergences.is_empty(), "{} of {total_run} cases diverge from QEMU", divergences.len());
+    // Coverage: every line of the table that is drawn ran on both sides at least once (a full
+    // run; a run of a few cases cannot reach every line).
+    if count >= DEFAULT_CASES {
+        let uncovered: Vec<&str> = gen::drawn_lines()
+            .into_iter()
+            .map(|line| ENCODINGS[line].0)
+            .filter(|name| tally.get(*name).is_none_or(|t| t.run == 0))
+            .collect();
+        assert!(uncovered.is_empty(), "table lines no case ran on both sides: {uncovered:?}");
+    }
     assert!(total_run > count / 4, "too few cases ran ({total_run} of {count})");
 }
 

@@ -279,11 +279,14 @@ pub fn state_strategy() -> impl Strategy<Value = State> {
         })
 }
 
+/// The table lines cases are drawn from (indices into `a64::ENCODINGS`).
+pub fn drawn_lines() -> Vec<usize> {
+    (0..ENCODINGS.len()).filter(|&i| !EXCLUDED_LINES.iter().any(|(n, _)| *n == ENCODINGS[i].0)).collect()
+}
+
 /// The strategy of one case, before fitting.
 pub fn draw_strategy() -> impl Strategy<Value = Draw> {
-    let lines: Vec<usize> =
-        (0..ENCODINGS.len()).filter(|&i| !EXCLUDED_LINES.iter().any(|(n, _)| *n == ENCODINGS[i].0)).collect();
-    prop::sample::select(lines).prop_flat_map(|index| {
+    prop::sample::select(drawn_lines()).prop_flat_map(|index| {
         let fields: Vec<BoxedStrategy<u32>> =
             FIELDS[index].iter().map(|&(name, _, width)| field_value(name, width)).collect();
         (Just(index), fields, any::<u32>(), state_strategy(), any::<[u32; 4]>())
