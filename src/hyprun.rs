@@ -5,9 +5,20 @@ use std::path::PathBuf;
 
 use crate::devices::pl011::{RxSource, SharedBuffer, TxSink};
 use crate::soc::loader::ImageSpec;
-use crate::soc::machine::{RunLimits, Soc, SocOptions, StopCause};
-use crate::soc::model::Model;
+use crate::soc::machine::{RunLimits, Soc, SocError, SocOptions, StopCause};
+use crate::soc::model::{Model, ModelError};
 use crate::vmconfig::{self, VmConfigError, CONFIG_BLOB_ADDR};
+
+/// Why a hypervisor run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The model could not be loaded.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The SoC could not be built or the images loaded.
+    #[error(transparent)]
+    Soc(#[from] SocError),
+}
 
 /// The demo configuration: `firmware/guests/vms.toml` (rtos, ivi, attacker).
 pub fn demo_config() -> PathBuf {
@@ -45,22 +56,17 @@ pub enum Console {
 
 /// Boots the hypervisor on `model` with `blob` loaded at [`CONFIG_BLOB_ADDR`] and runs until
 /// power-off or `max_instructions`.
-pub fn run(model: &str, blob: &[u8], max_instructions: u64, console: Console) -> Result<HypervisorRun, String> {
-    let model = Model::load(model).map_err(|e| e.to_string())?;
+pub fn run(model: &str, blob: &[u8], max_instructions: u64, console: Console) -> Result<HypervisorRun, RunError> {
+    let model = Model::load(model)?;
     let buffer = SharedBuffer::default();
     let uart_tx = match console {
         Console::Capture => TxSink::Capture(buffer.clone()),
         Console::Stdout => TxSink::Stdout,
     };
-    let mut soc = Soc::new(model, SocOptions { uart_tx, uart_rx: RxSource::None }).map_err(|e| e.to_string())?;
-    // The loader takes raw images from files.
-    let path = temp_path();
-    std::fs::write(&path, blob).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut soc = Soc::new(model, SocOptions { uart_tx, uart_rx: RxSource::None })?;
     let hypervisor = crate::firmware_image("hypervisor");
-    let specs = [ImageSpec::Elf(hypervisor), ImageSpec::Raw { path: path.clone(), address: CONFIG_BLOB_ADDR }];
-    let loaded = soc.load(&specs).map_err(|e| e.to_string());
-    let _ = std::fs::remove_file(&path);
-    loaded?;
+    let config = ImageSpec::RawBytes { name: "vms.bin".into(), data: blob.to_vec(), address: CONFIG_BLOB_ADDR };
+    soc.load(&[ImageSpec::Elf(hypervisor), config])?;
     let cause = soc.run(RunLimits { max_instructions: Some(max_instructions), max_cycles: None });
     let output = buffer.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     Ok(HypervisorRun {
@@ -69,11 +75,4 @@ pub fn run(model: &str, blob: &[u8], max_instructions: u64, console: Console) ->
         instructions: soc.cores.iter().map(|c| c.counters.instructions).collect(),
         cycles: soc.cores.iter().map(|c| c.counters.cycles).collect(),
     })
-}
-
-fn temp_path() -> PathBuf {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("hypersoc-vms-{}-{n}.bin", std::process::id()))
 }

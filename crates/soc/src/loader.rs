@@ -20,6 +20,16 @@ pub enum ImageSpec {
         /// Physical load address.
         address: u64,
     },
+    /// A raw image already in memory (e.g. a packed VM configuration), copied to `address`;
+    /// `name` stands for it in errors.
+    RawBytes {
+        /// What errors call the image.
+        name: PathBuf,
+        /// The bytes.
+        data: Vec<u8>,
+        /// Physical load address.
+        address: u64,
+    },
 }
 
 /// A contiguous range of RAM images may be loaded into.
@@ -158,10 +168,10 @@ impl ImageSpec {
         Ok(ImageSpec::Raw { path: PathBuf::from(file), address })
     }
 
-    /// The file of the image.
+    /// The file of the image (for in-memory images, the name errors use).
     pub fn path(&self) -> &Path {
         match self {
-            ImageSpec::Elf(path) | ImageSpec::Raw { path, .. } => path,
+            ImageSpec::Elf(path) | ImageSpec::Raw { path, .. } | ImageSpec::RawBytes { name: path, .. } => path,
         }
     }
 }
@@ -169,10 +179,13 @@ impl ImageSpec {
 /// Reads and checks an image against the RAM it must fit in.
 pub fn load(spec: &ImageSpec, ram: &[RamRange]) -> Result<LoadedImage, LoadError> {
     let path = spec.path();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+    let bytes = match spec {
+        ImageSpec::RawBytes { data, .. } => data.clone(),
+        _ => std::fs::read(path).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?,
+    };
     let image = match *spec {
         ImageSpec::Elf(_) => parse_elf(path, &bytes)?,
-        ImageSpec::Raw { address, .. } => LoadedImage {
+        ImageSpec::Raw { address, .. } | ImageSpec::RawBytes { address, .. } => LoadedImage {
             path: path.to_path_buf(),
             entry: address,
             segments: vec![Segment { addr: address, data: bytes }],
@@ -345,6 +358,19 @@ mod tests {
         let err = load(&ImageSpec::Raw { path: raw, address: 0x1000 }, RAM).unwrap_err();
         assert!(matches!(err, LoadError::OutsideRam { .. }));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn in_memory_images_load_and_are_checked_like_files() {
+        let spec = |address| ImageSpec::RawBytes { name: "vms.bin".into(), data: vec![0x5a; 8], address };
+        let image = load(&spec(0x4000_1000), RAM).unwrap();
+        assert_eq!(
+            (image.entry, image.segments[0].addr, &image.segments[0].data[..]),
+            (0x4000_1000, 0x4000_1000, &[0x5a; 8][..])
+        );
+        let err = load(&spec(0x1000), RAM).unwrap_err();
+        assert!(matches!(err, LoadError::OutsideRam { start: 0x1000, end: 0x1008, .. }), "{err}");
+        assert!(err.to_string().contains("vms.bin"), "{err}");
     }
 
     #[test]
